@@ -1,0 +1,27 @@
+"""Who is calling: the token on a request, checked and turned into a user id."""
+
+from chalice.app import Request
+
+from chalicelib import logs, runtime
+from chalicelib.errors import Unauthenticated
+from chalicelib.http_input import bearer_token
+from chalicelib.tokens import TokenRejected, verify_token
+
+_DETAILS = {
+    "missing": "A token is required: send it in the `token` header or as `Authorization: Bearer`.",
+    "expired": "The token has expired; log in again.",
+    "invalid": "The token is invalid.",
+}
+
+
+def authenticated_user(request: Request) -> str:
+    try:
+        user_id = verify_token(
+            bearer_token(request),
+            secret=runtime.signing_secret(),
+            issuer=runtime.settings().token_issuer,
+        )
+    except TokenRejected as rejection:
+        raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None
+    logs.user_id.set(user_id)
+    return user_id

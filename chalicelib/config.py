@@ -1,0 +1,74 @@
+"""Settings, read from the environment when first needed.
+
+Chalice's test client only sets a stage's environment variables while a
+request runs, so nothing here is read at import time.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MIN_SECRET_BYTES = 32
+DEFAULT_EXPIRE_MINUTES = 60
+
+
+class ConfigError(RuntimeError):
+    """The deployment is misconfigured; the service must not serve."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    token_issuer: str
+    token_expire_minutes: int
+    dynamodb_endpoint_url: str | None
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    return Settings(
+        stage=environ.get("APP_STAGE", "local"),
+        table_name=_required(environ, "TABLE_NAME"),
+        token_issuer=environ.get("TOKEN_ISSUER", "todo-service"),
+        token_expire_minutes=_positive_int(environ, "TOKEN_EXPIRE_MINUTES", DEFAULT_EXPIRE_MINUTES),
+        dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
+    )
+
+
+def load_signing_secret(environ: Mapping[str, str] = os.environ) -> bytes:
+    """Return the JWT signing secret, refusing anything short or absent.
+
+    There is deliberately no fallback value: a service that signs tokens
+    with a default secret lets anyone mint tokens.
+    """
+    secret = environ.get("JWT_SECRET", "").encode()
+    return require_strong_secret(secret)
+
+
+def require_strong_secret(secret: bytes) -> bytes:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"JWT signing secret is missing or shorter than {MIN_SECRET_BYTES} bytes; "
+            "refusing to serve"
+        )
+    return secret
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"environment variable {name} is not set")
+    return value
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of minutes, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value

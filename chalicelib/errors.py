@@ -1,0 +1,60 @@
+"""The errors the service can answer with. Mapped to HTTP in chalicelib.problems."""
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """Base for every error that is the client's to see."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class MalformedRequest(ServiceError):
+    """The request cannot be parsed at all (bad JSON, not an object, bad cursor)."""
+
+
+class PayloadTooLarge(ServiceError):
+    pass
+
+
+class InvalidInput(ServiceError):
+    """Well-formed, but one or more fields break the rules."""
+
+    def __init__(self, *errors: FieldError) -> None:
+        names = ", ".join(error.field for error in errors)
+        super().__init__(f"Invalid value for: {names}")
+        self.errors = errors
+
+
+class Unauthenticated(ServiceError):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class PreconditionFailed(ServiceError):
+    pass
+
+
+class Unavailable(ServiceError):
+    """A dependency failed after retries; the client may try again later."""
+
+    retry_after_seconds = 1

@@ -1,0 +1,40 @@
+"""Request middleware: one structured log line per request, and a last safety net."""
+
+import time
+import uuid
+
+from chalice import Response
+from chalice.app import Request
+
+from chalicelib import logs
+from chalicelib.problems import from_chalice_error, internal_error, is_chalice_error
+
+
+def request_log(request: Request, get_response) -> Response:
+    started = time.perf_counter()
+    request_id = _request_id(request)
+    logs.request_id.set(request_id)
+    logs.user_id.set(None)
+    try:
+        response = get_response(request)
+    except Exception:
+        logs.log_exception("unhandled_error")
+        response = internal_error()
+    if is_chalice_error(response):
+        response = from_chalice_error(response)
+    response.headers["X-Request-Id"] = request_id
+    logs.log_event(
+        "request",
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        user_id=logs.user_id.get(),
+    )
+    return response
+
+
+def _request_id(request: Request) -> str:
+    from_gateway = (request.context or {}).get("requestId")
+    from_lambda = getattr(request.lambda_context, "aws_request_id", None)
+    return from_gateway or from_lambda or uuid.uuid4().hex

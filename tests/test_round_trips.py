@@ -1,0 +1,94 @@
+"""DynamoDB calls per v1 route, counted with a botocore hook rather than timed."""
+
+from chalice.test import Client
+
+from tests.conftest import PASSWORD, CallLog, auth, post_json, unique
+
+
+def test_sign_up_is_one_transaction(client: Client, dynamodb_calls: CallLog) -> None:
+    name = unique()
+    calls = dynamodb_calls.during()
+    post_json(
+        client, "/v1/user/create", {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
+    )
+    assert calls.operations == ["TransactWriteItems"]
+
+
+def test_login_is_one_read(client: Client, dynamodb_calls: CallLog) -> None:
+    name = unique()
+    post_json(
+        client, "/v1/user/create", {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
+    )
+    calls = dynamodb_calls.during()
+    post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    assert calls.operations == ["GetItem"]
+
+
+def test_get_is_one_query(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    calls = dynamodb_calls.during()
+    client.http.get("/v1/item/get", headers=auth(token))
+    assert calls.operations == ["Query"]
+
+
+def test_create_is_one_conditional_write_then_one_query(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    calls = dynamodb_calls.during()
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    assert calls.operations == ["TransactWriteItems", "Query"]
+
+
+def test_repeated_create_costs_the_same(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    calls = dynamodb_calls.during()
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    # The claim's holder comes back with the failed write; one more
+    # transaction confirms it still holds the title.
+    assert calls.operations == ["TransactWriteItems", "TransactWriteItems", "Query"]
+
+
+def test_edit_is_one_query_then_one_conditional_write(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    calls = dynamodb_calls.during()
+    post_json(client, "/v1/item/edit", {"title": "a", "status": "DONE"}, auth(token))
+    assert calls.operations == ["Query", "UpdateItem"]
+
+
+def test_delete_is_one_query_then_one_conditional_write(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    calls = dynamodb_calls.during()
+    post_json(client, "/v1/item/delete", {"title": "a", "status": "DONE"}, auth(token))
+    assert calls.operations == ["Query", "DeleteItem"]
+
+
+def test_get_follows_every_page(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    from chalicelib import runtime
+
+    for index in range(5):
+        client.http.post(f"/v1/item/create/item-{index}", headers=auth(token))
+    original_query = runtime.dynamodb_client().query
+
+    def two_per_page(**kwargs):
+        return original_query(**kwargs, Limit=2)
+
+    runtime.todo_store()._client.query = two_per_page
+    calls = dynamodb_calls.during()
+    response = client.http.get("/v1/item/get", headers=auth(token))
+    assert response.json_body["pending_item_count"] == 5
+    assert calls.operations == ["Query", "Query", "Query"]
+
+
+def test_no_route_scans(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    client.http.post("/v1/item/create/a", headers=auth(token))
+    client.http.get("/v1/item/get", headers=auth(token))
+    post_json(client, "/v1/item/edit", {"title": "a", "status": "DONE"}, auth(token))
+    post_json(client, "/v1/item/delete", {"title": "a", "status": "DONE"}, auth(token))
+    assert "Scan" not in dynamodb_calls.operations
+    assert dynamodb_calls.operations

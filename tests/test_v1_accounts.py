@@ -1,0 +1,156 @@
+"""Sign-up and log-in through the v1 routes."""
+
+import pytest
+from chalice.test import Client
+
+from tests.conftest import PASSWORD, post_json, sign_up, unique
+
+
+def test_sign_up_returns_201_with_username_and_email_only(client: Client) -> None:
+    name = unique()
+    response = post_json(
+        client, "/v1/user/create", {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
+    )
+    assert response.status_code == 201
+    assert response.json_body == {"username": name, "email": f"{name}@x.io"}
+
+
+def test_sign_up_never_echoes_the_password_or_its_hash(client: Client) -> None:
+    name = unique()
+    body = {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
+    response = post_json(client, "/v1/user/create", body)
+    assert PASSWORD not in response.body.decode()
+    assert "argon2" not in response.body.decode()
+
+
+def test_taken_username_is_409_naming_the_field(client: Client) -> None:
+    name = sign_up(client)
+    body = {"name": name, "email": f"other-{name}@x.io", "password": PASSWORD}
+    response = post_json(client, "/v1/user/create", body)
+    assert response.status_code == 409
+    assert response.json_body["field"] == "name"
+
+
+def test_username_uniqueness_ignores_case(client: Client) -> None:
+    name = sign_up(client)
+    body = {"name": name.upper(), "email": f"upper-{name}@x.io", "password": PASSWORD}
+    assert post_json(client, "/v1/user/create", body).status_code == 409
+
+
+def test_taken_email_is_409_and_leaves_the_new_username_free(client: Client) -> None:
+    first = sign_up(client)
+    second = unique()
+    clash = {"name": second, "email": f"{first}@example.com", "password": PASSWORD}
+    response = post_json(client, "/v1/user/create", clash)
+    assert response.status_code == 409
+    assert response.json_body["field"] == "email"
+    # GIVEN the failed transaction WHEN the same username signs up with a free email
+    retry = {"name": second, "email": f"{second}@x.io", "password": PASSWORD}
+    assert post_json(client, "/v1/user/create", retry).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", ""),
+        ("name", "x" * 65),
+        ("name", "has space"),
+        ("name", "tab\there"),
+        ("name", "nul\x00"),
+        ("email", "no-at-sign"),
+        ("email", "two@@x.io"),
+        ("email", "a@b@c"),
+        ("email", "@x.io"),
+        ("email", "x" * 250 + "@x.io"),
+        ("password", "short"),
+        ("password", "p" * 1025),
+        ("password", "bad\ud800surrogate"),
+    ],
+)
+def test_invalid_sign_up_field_is_422_naming_it(client: Client, field: str, value: str) -> None:
+    body = {"name": unique(), "email": f"{unique()}@x.io", "password": PASSWORD, field: value}
+    response = post_json(client, "/v1/user/create", body)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json_body["errors"]] == [field]
+
+
+def test_limits_are_inclusive(client: Client) -> None:
+    name = "n" * 64
+    body = {"name": name, "email": "e" * 240 + "@x.io", "password": "p" * 8}
+    assert post_json(client, "/v1/user/create", body).status_code == 201
+
+
+@pytest.mark.parametrize("missing", ["name", "email", "password"])
+def test_missing_field_is_422(client: Client, missing: str) -> None:
+    body = {"name": unique(), "email": f"{unique()}@x.io", "password": PASSWORD}
+    del body[missing]
+    response = post_json(client, "/v1/user/create", body)
+    assert response.status_code == 422
+    assert response.json_body["errors"] == [{"field": missing, "message": "is required"}]
+
+
+def test_login_returns_the_token_in_body_and_header(client: Client) -> None:
+    name = sign_up(client)
+    response = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.headers["token"] == response.json_body["token"]
+    assert response.json_body["token"].count(".") == 2
+
+
+def test_login_also_accepts_get_with_a_json_body(client: Client) -> None:
+    name = sign_up(client)
+    response = client.http.request(
+        "GET",
+        "/v1/auth/login",
+        headers={"Content-Type": "application/json"},
+        body=f'{{"username": "{name}", "password": "{PASSWORD}"}}'.encode(),
+    )
+    assert response.status_code == 200
+    assert response.json_body["token"]
+
+
+def test_wrong_password_and_unknown_user_get_the_same_401(client: Client) -> None:
+    name = sign_up(client)
+    wrong = post_json(client, "/v1/auth/login", {"username": name, "password": "wrong-pass"})
+    unknown = post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json_body == unknown.json_body
+
+
+def test_login_is_case_insensitive_on_username(client: Client) -> None:
+    name = sign_up(client)
+    response = post_json(client, "/v1/auth/login", {"username": name.upper(), "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_login_responses_are_not_cached(client: Client) -> None:
+    name = sign_up(client)
+    response = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_ping_needs_no_token(client: Client) -> None:
+    response = client.http.get("/v1/auth/ping")
+    assert response.status_code == 200
+    assert response.json_body == {"status": "ok"}
+
+
+def test_unknown_user_still_costs_one_argon2_verification(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import passwords
+
+    verified: list[str] = []
+    real = passwords._hasher
+
+    class SpyHasher:
+        hash = real.hash
+
+        def verify(self, encoded: str, password: str) -> bool:
+            verified.append(encoded)
+            return real.verify(encoded, password)
+
+    monkeypatch.setattr(passwords, "_hasher", SpyHasher())
+    post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
+    assert len(verified) == 1
+    assert verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
