@@ -1,0 +1,246 @@
+"""The real local stack over HTTP: one embedded DynamoDB and two `chalice local` processes.
+
+Everything here speaks HTTP with the standard library only, so these tests
+see exactly what a browser or the book's client would see.
+"""
+
+import http.client
+import itertools
+import json
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from infra.dev_stack import (
+    LOCAL_TABLE,
+    EmbeddedDynamoDB,
+    create_table,
+    free_port,
+    start_chalice,
+    stop_process_group,
+    wait_until_serving,
+)
+
+PASSWORD = "correct horse battery"
+Body = dict[str, Any] | bytes | str | None
+State = dict[str, Any]
+Board = Callable[..., State]
+
+
+class Headers(dict[str, str]):
+    """Response headers, looked up regardless of case; repeated headers are joined."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        for name, value in pairs:
+            key = name.lower()
+            super().__setitem__(key, f"{self[key]}, {value}" if key in self else value)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+
+class Reply(NamedTuple):
+    status: int
+    headers: Headers
+    body: Any  # parsed JSON for JSON media types, else the text
+
+
+class Send(Protocol):
+    def __call__(
+        self, method: str, path: str, body: Body = None, headers: dict[str, str] | None = None
+    ) -> Reply: ...
+
+
+@dataclass(frozen=True)
+class Stack:
+    base_urls: tuple[str, str]
+    secret: str
+
+
+def unique(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def sender(base_url: str) -> Send:
+    """A Send bound to one instance; dict, str and bytes bodies go as application/json."""
+    address = urlsplit(base_url).netloc
+
+    def send(
+        method: str, path: str, body: Body = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        payload = _encode(body)
+        defaults = {} if payload is None else {"Content-Type": "application/json"}
+        connection = http.client.HTTPConnection(address, timeout=10)
+        try:
+            connection.request(method, path, body=payload, headers={**defaults, **(headers or {})})
+            return _reply(connection.getresponse())
+        finally:
+            connection.close()
+
+    return send
+
+
+def _encode(body: Body) -> bytes | None:
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()
+
+
+def _reply(response: http.client.HTTPResponse) -> Reply:
+    headers = Headers(response.getheaders())
+    text = response.read().decode("utf-8", errors="replace")
+    is_json = "json" in headers.get("Content-Type", "") and text
+    return Reply(response.status, headers, json.loads(text) if is_json else text)
+
+
+class RoundRobin:
+    """A Send that alternates between instances and records which one served each request."""
+
+    def __init__(self, base_urls: Sequence[str]) -> None:
+        self._targets = itertools.cycle([(url, sender(url)) for url in base_urls])
+        self._lock = threading.Lock()
+        self.used: list[str] = []
+
+    def __call__(
+        self, method: str, path: str, body: Body = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        with self._lock:
+            url, send = next(self._targets)
+            self.used.append(url)
+        return send(method, path, body, headers)
+
+
+def expected_board(pending: Sequence[str] = (), done: Sequence[str] = ()) -> State:
+    """The full v1 state for these titles, each list oldest first."""
+    return {
+        "pending_items": [{"title": title, "status": "PENDING"} for title in pending],
+        "done_items": [{"title": title, "status": "DONE"} for title in done],
+        "pending_item_count": len(pending),
+        "done_item_count": len(done),
+    }
+
+
+@dataclass(frozen=True)
+class Api:
+    """The v1 calls the tests repeat, over one Send. Setup calls assert they worked."""
+
+    send: Send
+
+    def sign_up(self, name: str | None = None) -> str:
+        name = name or unique()
+        body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+        reply = self.send("POST", "/v1/user/create", body)
+        assert reply.status == 201, reply.body
+        return name
+
+    def log_in(self, name: str) -> str:
+        reply = self.send("POST", "/v1/auth/login", {"username": name, "password": PASSWORD})
+        assert reply.status == 200, reply.body
+        return reply.body["token"]
+
+    def new_user(self) -> str:
+        """Sign up a fresh user and return their token."""
+        return self.log_in(self.sign_up())
+
+    def create(self, token: str, title: str) -> Reply:
+        return self.send("POST", "/v1/item/create/" + quote(title, safe=""), None, auth(token))
+
+    def get(self, token: str) -> Reply:
+        return self.send("GET", "/v1/item/get", None, auth(token))
+
+    def edit(self, token: str, title: str, status: str = "PENDING") -> Reply:
+        return self.send("POST", "/v1/item/edit", {"title": title, "status": status}, auth(token))
+
+    def delete(self, token: str, title: str, status: str = "PENDING") -> Reply:
+        body = {"title": title, "status": status}
+        return self.send("POST", "/v1/item/delete", body, auth(token))
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"token": token}
+
+
+def _two_free_ports() -> tuple[int, int]:
+    first = free_port()
+    second = free_port()
+    while second == first:
+        second = free_port()
+    return first, second
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    database = EmbeddedDynamoDB()
+    endpoint_url = database.start()
+    processes = []
+    try:
+        create_table(endpoint_url, LOCAL_TABLE)
+        secret = secrets.token_urlsafe(48)
+        ports = _two_free_ports()
+        processes = [start_chalice(p, endpoint_url, secret, reload=False) for p in ports]
+        first, second = (f"http://127.0.0.1:{port}" for port in ports)
+        for base_url, process in zip((first, second), processes, strict=True):
+            wait_until_serving(base_url, process)
+        yield Stack((first, second), secret)
+    finally:
+        for process in processes:
+            stop_process_group(process)
+        database.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(stack: Stack) -> str:
+    return stack.base_urls[0]
+
+
+@pytest.fixture(scope="session")
+def send(base_url: str) -> Send:
+    return sender(base_url)
+
+
+@pytest.fixture(scope="session")
+def instances(stack: Stack) -> tuple[Send, Send]:
+    """One Send per chalice process, in the order of stack.base_urls."""
+    first, second = stack.base_urls
+    return sender(first), sender(second)
+
+
+@pytest.fixture
+def round_robin(stack: Stack) -> RoundRobin:
+    return RoundRobin(stack.base_urls)
+
+
+@pytest.fixture(scope="session")
+def api(send: Send) -> Api:
+    return Api(send)
+
+
+@pytest.fixture
+def username() -> str:
+    return unique()
+
+
+@pytest.fixture
+def token(api: Api) -> str:
+    return api.new_user()
+
+
+@pytest.fixture(scope="session")
+def board() -> Board:
+    """expected_board, for test modules (conftest is not imported directly)."""
+    return expected_board
