@@ -48,3 +48,7 @@ def token_for(user_id: str) -> str:
         issuer=settings.token_issuer,
         ttl_minutes=settings.token_expire_minutes,
     )
+
+
+def token_lifetime_seconds() -> int:
+    return runtime.settings().token_expire_minutes * 60

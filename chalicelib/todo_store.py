@@ -33,6 +33,7 @@ from chalicelib.todos import Status, Todo
 
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
+STATUS_INDEX = "by_status"
 MAX_TRANSACTION_ATTEMPTS = 5
 TITLE_TAKEN = "You already have a todo with this title."
 
@@ -123,6 +124,78 @@ class TodoStore:
             except self._client.exceptions.ConditionalCheckFailedException as error:
                 raise _guard_failure(error.response.get("Item"), expected_title) from None
         return _todo_from_item(result["Attributes"])
+
+    def get(self, user_id: str, todo_id: str) -> Todo | None:
+        with transient_failures_as_unavailable("GetItem"):
+            result = self._client.get_item(
+                TableName=self._table, Key=_todo_key(user_id, todo_id), ConsistentRead=True
+            )
+        item = result.get("Item")
+        return _todo_from_item(item) if item else None
+
+    def page(
+        self, user_id: str, status: Status | None, after_id: str | None, limit: int
+    ) -> tuple[list[Todo], bool]:
+        """Up to `limit` todos after `after_id`, oldest first, and whether more follow.
+
+        Asking for one more than the page size, rather than trusting
+        LastEvaluatedKey, means a full last page never leads to an empty one.
+        Items are at most a few KB, so limit + 1 of them never reach the 1 MB
+        page cap and one Query always suffices.
+        """
+        query = self._page_query(user_id, status, after_id)
+        with transient_failures_as_unavailable("Query"):
+            result = self._client.query(**query, Limit=limit + 1, ConsistentRead=True)
+        todos = [_todo_from_item(item) for item in result["Items"]]
+        return todos[:limit], len(todos) > limit
+
+    def rename(self, user_id: str, current: Todo, changed: Todo) -> None:
+        """Write `changed` over `current`, taking the claim on its new title.
+
+        The write is conditional on the stored version still being the one
+        read, so a concurrent change makes this raise PreconditionFailed
+        instead of being overwritten.
+        """
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": _todo_key(user_id, current.id),
+                "UpdateExpression": "SET title = :title, #status = :status, "
+                "status_sk = :status_sk, updated_at = :now, version = :next",
+                "ConditionExpression": "version = :read",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":title": s(changed.title),
+                    ":status": s(changed.status),
+                    ":status_sk": s(_status_sk(changed.status, changed.id)),
+                    ":now": s(changed.updated_at),
+                    ":next": n(changed.version),
+                    ":read": n(current.version),
+                },
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        self._write_claiming_title(user_id, changed.title, current.id, update)
+
+    def _page_query(self, user_id: str, status: Status | None, after_id: str | None) -> dict:
+        partition = s(_partition(user_id))
+        if status is None:
+            query = {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": {":pk": partition, ":prefix": s(TODO_PREFIX)},
+            }
+        else:
+            query = {
+                "IndexName": STATUS_INDEX,
+                "KeyConditionExpression": "pk = :pk AND begins_with(status_sk, :prefix)",
+                "ExpressionAttributeValues": {":pk": partition, ":prefix": s(f"{status}#")},
+            }
+        if after_id is not None:
+            start = _todo_key(user_id, after_id)
+            if status is not None:
+                start["status_sk"] = s(_status_sk(status, after_id))
+            query["ExclusiveStartKey"] = start
+        return {"TableName": self._table, **query}
 
     def _write_claiming_title(
         self, user_id: str, title: str, todo_id: str, todo_write: dict[str, Any]

@@ -2,7 +2,7 @@
 
 from chalice.test import Client
 
-from tests.conftest import PASSWORD, CallLog, auth, post_json, unique
+from tests.conftest import PASSWORD, CallLog, auth, bearer, post_json, send_json, unique
 
 
 def test_sign_up_is_one_transaction(client: Client, dynamodb_calls: CallLog) -> None:
@@ -92,3 +92,58 @@ def test_no_route_scans(client: Client, token: str, dynamodb_calls: CallLog) -> 
     post_json(client, "/v1/item/delete", {"title": "a", "status": "DONE"}, auth(token))
     assert "Scan" not in dynamodb_calls.operations
     assert dynamodb_calls.operations
+
+
+def _v2_todo(client: Client, token: str, title: str = "a") -> dict:
+    return send_json(client, "POST", "/v2/todos", {"title": title}, bearer(token)).json_body
+
+
+def test_v2_create_is_one_transaction(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    calls = dynamodb_calls.during()
+    _v2_todo(client, token)
+    assert calls.operations == ["TransactWriteItems"]
+
+
+def test_v2_get_is_one_read(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    todo = _v2_todo(client, token)
+    calls = dynamodb_calls.during()
+    client.http.get(f"/v2/todos/{todo['id']}", headers=bearer(token))
+    assert calls.operations == ["GetItem"]
+
+
+def test_v2_status_patch_is_one_conditional_write(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    todo = _v2_todo(client, token)
+    calls = dynamodb_calls.during()
+    headers = bearer(token) | {"If-Match": '"1"'}
+    send_json(client, "PATCH", f"/v2/todos/{todo['id']}", {"status": "DONE"}, headers)
+    assert calls.operations == ["UpdateItem"]
+
+
+def test_v2_rename_is_one_read_and_one_transaction(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    todo = _v2_todo(client, token)
+    calls = dynamodb_calls.during()
+    send_json(client, "PATCH", f"/v2/todos/{todo['id']}", {"title": "b"}, bearer(token))
+    assert calls.operations == ["GetItem", "TransactWriteItems"]
+
+
+def test_v2_delete_is_one_conditional_write(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    todo = _v2_todo(client, token)
+    calls = dynamodb_calls.during()
+    client.http.delete(f"/v2/todos/{todo['id']}", headers=bearer(token))
+    assert calls.operations == ["DeleteItem"]
+
+
+def test_v2_list_page_is_one_query(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+    for title in "abc":
+        _v2_todo(client, token, title)
+    calls = dynamodb_calls.during()
+    body = client.http.get("/v2/todos?limit=2", headers=bearer(token)).json_body
+    client.http.get(f"/v2/todos?limit=2&cursor={body['next_cursor']}", headers=bearer(token))
+    client.http.get("/v2/todos?status=DONE", headers=bearer(token))
+    assert calls.operations == ["Query", "Query", "Query"]
