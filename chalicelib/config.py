@@ -5,7 +5,7 @@ request runs, so nothing here is read at import time.
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 MIN_SECRET_BYTES = 32
@@ -35,14 +35,26 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     )
 
 
-def load_signing_secret(environ: Mapping[str, str] = os.environ) -> bytes:
+def load_signing_secret(
+    environ: Mapping[str, str] = os.environ,
+    read_secret: Callable[[str], str] | None = None,
+) -> bytes:
     """Return the JWT signing secret, refusing anything short or absent.
 
-    There is deliberately no fallback value: a service that signs tokens
-    with a default secret lets anyone mint tokens.
+    Deployed stacks set JWT_SECRET_ARN and the value is fetched with
+    `read_secret`; local runs and tests set JWT_SECRET itself. Setting both
+    is refused rather than resolved, and there is deliberately no fallback
+    value: a service that signs tokens with a default secret lets anyone
+    mint tokens.
     """
-    secret = environ.get("JWT_SECRET", "").encode()
-    return require_strong_secret(secret)
+    secret_id = environ.get("JWT_SECRET_ARN", "").strip()
+    if not secret_id:
+        return require_strong_secret(environ.get("JWT_SECRET", "").encode())
+    if environ.get("JWT_SECRET"):
+        raise ConfigError("set JWT_SECRET_ARN or JWT_SECRET, not both")
+    if read_secret is None:
+        raise ConfigError("JWT_SECRET_ARN is set but no secret reader was given")
+    return require_strong_secret(read_secret(secret_id).encode())
 
 
 def require_strong_secret(secret: bytes) -> bytes:

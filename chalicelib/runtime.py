@@ -8,7 +8,7 @@ reset() so that each test builds them afresh, inside its own mocks.
 from functools import cache
 from typing import Any
 
-from chalicelib.config import Settings, load_settings, load_signing_secret
+from chalicelib.config import ConfigError, Settings, load_settings, load_signing_secret
 from chalicelib.todo_store import TodoStore
 from chalicelib.user_store import UserStore
 
@@ -26,20 +26,52 @@ def settings() -> Settings:
 
 @cache
 def signing_secret() -> bytes:
-    return load_signing_secret()
+    """The signing secret, fetched once per container; a failed fetch is retried next request."""
+    return load_signing_secret(read_secret=read_managed_secret)
+
+
+def read_managed_secret(secret_id: str) -> str:
+    """The current value of a Secrets Manager secret, or a ConfigError naming the failure.
+
+    The error carries the secret's id and the AWS error code, never the value.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return secrets_client().get_secret_value(SecretId=secret_id)["SecretString"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "unknown")
+        raise ConfigError(f"cannot read signing secret {secret_id}: {code}") from None
+    except (BotoCoreError, KeyError) as error:
+        raise ConfigError(
+            f"cannot read signing secret {secret_id}: {type(error).__name__}"
+        ) from None
 
 
 @cache
 def dynamodb_client() -> Any:
     import boto3  # deferred: routes that never touch DynamoDB skip its import cost
+
+    return boto3.client(
+        "dynamodb", endpoint_url=settings().dynamodb_endpoint_url, config=_client_config()
+    )
+
+
+@cache
+def secrets_client() -> Any:
+    import boto3
+
+    return boto3.client("secretsmanager", config=_client_config())
+
+
+def _client_config() -> Any:
     from botocore.config import Config
 
-    config = Config(
+    return Config(
         retries={"mode": "standard", "total_max_attempts": RETRY_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
     )
-    return boto3.client("dynamodb", endpoint_url=settings().dynamodb_endpoint_url, config=config)
 
 
 @cache
@@ -53,5 +85,6 @@ def user_store() -> UserStore:
 
 
 def reset() -> None:
-    for getter in (settings, signing_secret, dynamodb_client, todo_store, user_store):
+    getters = (settings, signing_secret, dynamodb_client, secrets_client, todo_store, user_store)
+    for getter in getters:
         getter.cache_clear()

@@ -1,0 +1,82 @@
+"""The signing secret in a deployed stack: read from Secrets Manager by ARN, once per container."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib import runtime
+from chalicelib.config import ConfigError, load_signing_secret
+from infra.dev_stack import OFFLINE_AWS_ENV
+
+ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-AbCdEf"
+STRONG = "s" * 64
+
+
+def test_the_secret_named_by_its_arn_is_read_through_the_reader() -> None:
+    asked = []
+
+    def reader(secret_id: str) -> str:
+        asked.append(secret_id)
+        return STRONG
+
+    assert load_signing_secret({"JWT_SECRET_ARN": ARN}, reader) == STRONG.encode()
+    assert asked == [ARN]
+
+
+def test_an_arn_and_a_value_together_are_refused_rather_than_one_picked() -> None:
+    with pytest.raises(ConfigError, match="not both"):
+        load_signing_secret({"JWT_SECRET_ARN": ARN, "JWT_SECRET": STRONG}, lambda _: STRONG)
+
+
+def test_a_short_managed_secret_is_refused() -> None:
+    with pytest.raises(ConfigError, match="shorter than 32 bytes"):
+        load_signing_secret({"JWT_SECRET_ARN": ARN}, lambda _: "s" * 31)
+
+
+def test_an_arn_with_no_way_to_read_it_is_refused() -> None:
+    with pytest.raises(ConfigError):
+        load_signing_secret({"JWT_SECRET_ARN": ARN})
+
+
+@pytest.fixture
+def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name, value in OFFLINE_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    runtime.reset()
+    with mock_aws():
+        yield boto3.client("secretsmanager")
+    runtime.reset()
+
+
+def test_the_managed_secret_is_fetched_once_per_container(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a secret in Secrets Manager named by JWT_SECRET_ARN
+    arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    calls = []
+    runtime.secrets_client().meta.events.register(
+        "before-call.secrets-manager", lambda model, **_: calls.append(model.name)
+    )
+    # WHEN the container asks for it three times
+    values = {runtime.signing_secret() for _ in range(3)}
+    # THEN it has the value, fetched with one call
+    assert values == {STRONG.encode()}
+    assert calls == ["GetSecretValue"]
+
+
+def test_a_missing_managed_secret_fails_with_its_arn_and_is_retried_next_time(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JWT_SECRET_ARN", ARN)
+    with pytest.raises(ConfigError, match="ResourceNotFoundException") as failure:
+        runtime.signing_secret()
+    assert ARN in str(failure.value)
+    # A failure is not cached: once the secret exists, the next request gets it.
+    arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    assert runtime.signing_secret() == STRONG.encode()
