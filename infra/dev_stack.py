@@ -37,10 +37,21 @@ def table_definition(table_name: str) -> dict[str, Any]:
     return {"TableName": table_name, **json.loads(TABLE_DEFINITION.read_text())}
 
 
-def create_table(endpoint_url: str, table_name: str) -> None:
+def local_client(endpoint_url: str) -> Any:
+    """A DynamoDB client for a local endpoint, with the dummy credentials it accepts."""
     import boto3
 
-    client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name="us-east-1")
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=OFFLINE_AWS_ENV["AWS_DEFAULT_REGION"],
+        aws_access_key_id=OFFLINE_AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=OFFLINE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def create_table(endpoint_url: str, table_name: str) -> None:
+    client = local_client(endpoint_url)
     client.create_table(**table_definition(table_name))
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2})
 
