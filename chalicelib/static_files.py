@@ -1,9 +1,21 @@
-"""Files served as they are from chalicelib/static, with headers to suit each."""
+"""Files served as they are from chalicelib/static, with headers to suit each.
 
+Every file is `Cache-Control: no-cache` with a strong ETag (a digest of its
+bytes): browsers keep a copy but ask before each use, and an unchanged file
+costs a bodiless 304. Versioned, long-cached names would need a build step to
+rewrite the ES module imports, and a short max-age could pair a new page with
+old modules after a deploy; revalidation avoids both at the price of one
+small request per file.
+"""
+
+import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from chalice import Response
+
+from chalicelib.etags import parse_tag_list
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -25,21 +37,52 @@ SECURITY_HEADERS = {
 }
 
 
+@dataclass(frozen=True)
+class StaticFile:
+    body: str
+    content_type: str
+    etag: str
+
+
 @cache
-def _read(name: str) -> str:
-    return (STATIC_DIR / name).read_text(encoding="utf-8")
+def _servable() -> frozenset[str]:
+    """Bare names of the files that may be served: no folders, no dotfiles."""
+    return frozenset(
+        path.name
+        for path in STATIC_DIR.iterdir()
+        if path.is_file() and not path.name.startswith(".") and path.suffix in CONTENT_TYPES
+    )
 
 
-def html_page(name: str) -> Response:
-    headers = {"Content-Type": CONTENT_TYPES[".html"], "Cache-Control": "no-cache"}
-    return Response(body=_read(name), status_code=200, headers={**headers, **SECURITY_HEADERS})
-
-
-def asset(name: str) -> Response | None:
-    """A static file by bare name, or None when there is no such file."""
+@cache
+def _load(name: str) -> StaticFile:
     path = STATIC_DIR / name
-    suffix = path.suffix
-    if "/" in name or name.startswith(".") or suffix not in CONTENT_TYPES or not path.is_file():
+    data = path.read_bytes()
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    return StaticFile(data.decode("utf-8"), CONTENT_TYPES[path.suffix], etag)
+
+
+def _respond(file: StaticFile, if_none_match: str | None) -> Response:
+    headers = {"Cache-Control": "no-cache", "ETag": file.etag, **SECURITY_HEADERS}
+    if _matches(if_none_match, file.etag):
+        return Response(body="", status_code=304, headers=headers)
+    headers["Content-Type"] = file.content_type
+    return Response(body=file.body, status_code=200, headers=headers)
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if if_none_match is None:
+        return False
+    star, tags = parse_tag_list(if_none_match)
+    return star or any(f'"{opaque}"' == etag for _weak, opaque in tags)
+
+
+def html_page(name: str, if_none_match: str | None = None) -> Response:
+    return _respond(_load(name), if_none_match)
+
+
+def asset(name: str, if_none_match: str | None = None) -> Response | None:
+    """A static file by bare name, or None when there is no such file."""
+    if name not in _servable():
         return None
-    headers = {"Content-Type": CONTENT_TYPES[suffix], "Cache-Control": "public, max-age=300"}
-    return Response(body=_read(name), status_code=200, headers={**headers, **SECURITY_HEADERS})
+    return _respond(_load(name), if_none_match)
