@@ -1,0 +1,111 @@
+"""What the browser tests repeat: accounts made over HTTP, and the page driven as a person would."""
+
+import json
+import re
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from playwright.sync_api import Locator, Page, expect
+
+PASSWORD = "correct horse battery"
+SESSION_KEY = "todo.session"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password: str = PASSWORD
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@example.com"
+
+
+def unique(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def post_json(base_url: str, path: str, body: dict, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(  # noqa: S310 (loopback only)
+        base_url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read() or b"{}")
+
+
+def create_account(base_url: str, username: str | None = None) -> Account:
+    account = Account(username or unique())
+    body = {"username": account.username, "email": account.email, "password": PASSWORD}
+    post_json(base_url, "v2/users", body)
+    return account
+
+
+def api_token(base_url: str, account: Account) -> str:
+    body = {"username": account.username, "password": account.password}
+    return post_json(base_url, "v2/auth/token", body)["access_token"]
+
+
+def expired_copy(token: str, secret: str) -> str:
+    """The same user's token, properly signed with the stack's secret, but an hour past expiry."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    issued = datetime.now(UTC) - timedelta(hours=2)
+    expired = {"sub": claims["sub"], "iss": claims["iss"], "iat": issued}
+    return jwt.encode({**expired, "exp": issued + timedelta(hours=1)}, secret, algorithm="HS256")
+
+
+def log_in(page: Page, account: Account) -> None:
+    """Open the page and log in through the form; returns once the list has loaded."""
+    page.goto("./")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect_board(page)
+
+
+def expect_board(page: Page) -> None:
+    expect(page.get_by_label("New item")).to_be_visible()
+    expect(page.locator("#lists")).to_be_visible()
+
+
+def add_item(page: Page, title: str) -> None:
+    page.get_by_label("New item").fill(title)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(item(page, "pending", title)).to_be_visible()
+    expect(page.get_by_label("New item")).to_have_value("")
+
+
+def items(page: Page, which: str) -> Locator:
+    """The rows of the "pending" or "done" list."""
+    return page.locator(f"#{which}-list > li .title")
+
+
+def item(page: Page, which: str, title: str) -> Locator:
+    return items(page, which).filter(has_text=re.compile(f"^{re.escape(title)}$"))
+
+
+def expect_lists(page: Page, pending: list[str], done: list[str]) -> None:
+    """Both lists show exactly these titles, in this order, with matching counts."""
+    expect(items(page, "pending")).to_have_text(pending)
+    expect(items(page, "done")).to_have_text(done)
+    expect(page.locator("#pending-count")).to_have_text(str(len(pending)))
+    expect(page.locator("#done-count")).to_have_text(str(len(done)))
+
+
+def button(page: Page, name: str) -> Locator:
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def stored_session(page: Page) -> dict | None:
+    raw = page.evaluate(f"sessionStorage.getItem({SESSION_KEY!r})")
+    return json.loads(raw) if raw else None
+
+
+def store_token(page: Page, username: str, token: str) -> None:
+    value = json.dumps({"username": username, "token": token})
+    page.evaluate("([key, value]) => sessionStorage.setItem(key, value)", [SESSION_KEY, value])
