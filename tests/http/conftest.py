@@ -1,7 +1,9 @@
 """The real local stack over HTTP: one embedded DynamoDB and two `chalice local` processes.
 
 Everything here speaks HTTP with the standard library only, so these tests
-see exactly what a browser or the book's client would see.
+see exactly what a browser or the book's client would see. Every reply is
+also checked against the published OpenAPI document (tests/http/openapi_contract.py),
+so a test fails on any response the contract does not allow.
 """
 
 import http.client
@@ -26,6 +28,7 @@ from infra.dev_stack import (
     stop_process_group,
     wait_until_serving,
 )
+from tests.http.openapi_contract import published_contract
 
 PASSWORD = "correct horse battery"
 Body = dict[str, Any] | bytes | str | None
@@ -75,7 +78,10 @@ def unique(prefix: str = "user") -> str:
 
 
 def sender(base_url: str) -> Send:
-    """A Send bound to one instance; dict, str and bytes bodies go as application/json."""
+    """A Send bound to one instance; dict, str and bytes bodies go as application/json.
+
+    Each reply is checked against the OpenAPI document before it is returned.
+    """
     address = urlsplit(base_url).netloc
 
     def send(
@@ -86,9 +92,11 @@ def sender(base_url: str) -> Send:
         connection = http.client.HTTPConnection(address, timeout=10)
         try:
             connection.request(method, path, body=payload, headers={**defaults, **(headers or {})})
-            return _reply(connection.getresponse())
+            reply, text = _reply(connection.getresponse())
         finally:
             connection.close()
+        published_contract().check(method, path, reply.status, reply.headers, text)
+        return reply
 
     return send
 
@@ -101,11 +109,12 @@ def _encode(body: Body) -> bytes | None:
     return json.dumps(body).encode()
 
 
-def _reply(response: http.client.HTTPResponse) -> Reply:
+def _reply(response: http.client.HTTPResponse) -> tuple[Reply, str]:
+    """The reply, and its body as text for the contract check."""
     headers = Headers(response.getheaders())
     text = response.read().decode("utf-8", errors="replace")
     is_json = "json" in headers.get("Content-Type", "") and text
-    return Reply(response.status, headers, json.loads(text) if is_json else text)
+    return Reply(response.status, headers, json.loads(text) if is_json else text), text
 
 
 class RoundRobin:
