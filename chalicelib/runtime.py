@@ -17,6 +17,9 @@ from chalicelib.user_store import UserStore
 RETRY_ATTEMPTS = 3
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
+# Appended to the User-Agent of every AWS call the service makes, so that its
+# calls can be told apart in CloudTrail, and in the tests' recording of calls.
+USER_AGENT_EXTRA = "todo-service"
 
 
 @cache
@@ -71,6 +74,7 @@ def _client_config() -> Any:
         retries={"mode": "standard", "total_max_attempts": RETRY_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
+        user_agent_extra=USER_AGENT_EXTRA,
     )
 
 
