@@ -1,9 +1,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+STAGE ?=
+OUT ?= out
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean package
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,12 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Deployment: package needs only the package index, never AWS.
+package:
+	@test -n "$(STAGE)" || { echo "usage: make package STAGE=dev|prod" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(BIN)/.installed
+	$(BIN)/python -m infra.package $(STAGE) --out $(OUT)/$(STAGE)
 
 clean:
 	rm -rf $(VENV) .local out .pytest_cache .ruff_cache

@@ -1,0 +1,214 @@
+"""The CloudFormation that Chalice does not write, merged into its SAM template.
+
+`chalice package --merge-template` deep-merges this over Chalice's output:
+objects merge key by key, and anything else (lists included) replaces what
+Chalice wrote. So this adds the table, the secret and the log group, and
+extends the function and the API that Chalice defines under its own logical
+ids. The table comes from infra/table.json, the one definition that
+`make run` and the tests also use, so the three cannot drift apart.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INFRA_DIR = Path(__file__).resolve().parent
+CHALICE_CONFIG = INFRA_DIR.parent / ".chalice" / "config.json"
+STAGE_SETTINGS = INFRA_DIR / "stages.json"
+TABLE_DEFINITION = INFRA_DIR / "table.json"
+
+# Logical ids: the first three are Chalice's, the rest are ours.
+FUNCTION = "APIHandler"
+API = "RestAPI"
+ROLE = "ApiHandlerRole"
+TABLE = "TodoTable"
+SECRET = "JwtSecret"  # noqa: S105 - a logical id, not a value
+LOG_GROUP = "ApiHandlerLogGroup"
+FUNCTION_NAME = "${AWS::StackName}-api"
+
+PROBLEM_JSON = "application/problem+json"
+
+# Answers API Gateway gives without calling the function:
+# response type -> (status, or None to keep the gateway's; problem slug; title; detail).
+# The two defaults cover every other 4xx and 5xx, whose status varies, so their
+# bodies carry the gateway's own message and no "status" member.
+GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str | None]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (
+        "404",
+        "not-found",
+        "Not found",
+        "No route matches this method and path.",
+    ),
+    "THROTTLED": ("429", "too-many-requests", "Too many requests", "Retry after a short wait."),
+    "REQUEST_TOO_LARGE": (
+        "413",
+        "payload-too-large",
+        "Payload too large",
+        "The body is too large.",
+    ),
+    "INTEGRATION_TIMEOUT": ("504", "gateway-timeout", "Gateway timeout", "No answer in time."),
+    "DEFAULT_4XX": (None, "gateway-rejected", "Request rejected", None),
+    "DEFAULT_5XX": (None, "gateway-error", "Gateway error", None),
+}
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    name: str
+    throttle_rate_limit: float
+    throttle_burst_limit: int
+    log_retention_days: int
+    cors_allow_origin: str
+
+
+def deployable_stages() -> list[str]:
+    return sorted(json.loads(STAGE_SETTINGS.read_text()))
+
+
+def stage_settings(stage: str) -> StageSettings:
+    """Per-stage infrastructure settings, with the CORS origin the app itself uses."""
+    stages = json.loads(STAGE_SETTINGS.read_text())
+    if stage not in stages:
+        raise ValueError(f"unknown stage {stage!r}: deployable stages are {sorted(stages)}")
+    config = json.loads(CHALICE_CONFIG.read_text())
+    env = {
+        **config.get("environment_variables", {}),
+        **config["stages"][stage].get("environment_variables", {}),
+    }
+    return StageSettings(
+        name=stage, cors_allow_origin=env.get("CORS_ALLOW_ORIGIN", "*"), **stages[stage]
+    )
+
+
+def merge_template(stage: str) -> dict[str, Any]:
+    settings = stage_settings(stage)
+    return {
+        "Resources": {
+            TABLE: table_resource(),
+            SECRET: secret_resource(),
+            LOG_GROUP: log_group_resource(settings.log_retention_days),
+            FUNCTION: {"Properties": function_properties()},
+            API: {"Properties": api_properties(settings)},
+        },
+        "Outputs": {
+            "TableName": {"Value": {"Ref": TABLE}},
+            "SigningSecretArn": {"Value": {"Ref": SECRET}},
+            "LogGroupName": {"Value": {"Ref": LOG_GROUP}},
+        },
+    }
+
+
+def table_resource() -> dict[str, Any]:
+    """The table from infra/table.json, with the protections a stack must not lose.
+
+    The name derives from the stack name: a named table makes CloudFormation
+    refuse a change that would replace it, instead of quietly creating an
+    empty table beside the retained one.
+    """
+    return {
+        "Type": "AWS::DynamoDB::Table",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "TableName": {"Fn::Sub": "${AWS::StackName}-todos"},
+            **json.loads(TABLE_DEFINITION.read_text()),
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+            "DeletionProtectionEnabled": True,
+        },
+    }
+
+
+def secret_resource() -> dict[str, Any]:
+    """A signing secret that Secrets Manager generates at deploy time; no person sees it."""
+    return {
+        "Type": "AWS::SecretsManager::Secret",
+        "Properties": {
+            "Description": {"Fn::Sub": "JWT signing secret for ${AWS::StackName}"},
+            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+        },
+    }
+
+
+def log_group_resource(retention_days: int) -> dict[str, Any]:
+    """The function's log group, made here so that it has a retention period.
+
+    Its name is built from the function's name rather than taken from the
+    function, because the role (which the function needs) grants writes to
+    this group: a reference either way round would be circular.
+    """
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        "Properties": {
+            "LogGroupName": {"Fn::Sub": f"/aws/lambda/{FUNCTION_NAME}"},
+            "RetentionInDays": retention_days,
+        },
+    }
+
+
+def function_properties() -> dict[str, Any]:
+    """A fixed name, and references, never values: the table's name and the secret's ARN."""
+    return {
+        "FunctionName": {"Fn::Sub": FUNCTION_NAME},
+        "Environment": {
+            "Variables": {"TABLE_NAME": {"Ref": TABLE}, "JWT_SECRET_ARN": {"Ref": SECRET}}
+        },
+    }
+
+
+def api_properties(settings: StageSettings) -> dict[str, Any]:
+    return {
+        "TracingEnabled": True,
+        "MethodSettings": [
+            {
+                "ResourcePath": "/*",
+                "HttpMethod": "*",
+                "ThrottlingRateLimit": settings.throttle_rate_limit,
+                "ThrottlingBurstLimit": settings.throttle_burst_limit,
+            }
+        ],
+        "GatewayResponses": {
+            response_type: gateway_response(settings.cors_allow_origin, *problem)
+            for response_type, problem in GATEWAY_PROBLEMS.items()
+        },
+    }
+
+
+def gateway_response(
+    origin: str, status: str | None, slug: str, title: str, detail: str | None
+) -> dict[str, Any]:
+    """A gateway answer in the app's problem+json shape, readable by browsers (CORS).
+
+    Gateway response templates substitute $context variables but run no other
+    template logic, and header values can only be static, so the request id
+    travels in the body rather than in X-Request-Id as the app sends it.
+    """
+    body = f'{{"type": "/problems/{slug}", "title": "{title}"'
+    if status is None:
+        body += ', "detail": $context.error.messageString'
+    else:
+        body += f', "status": {status}, "detail": "{detail}"'
+    body += ', "request_id": "$context.requestId"}'
+    headers = {"Access-Control-Allow-Origin": f"'{origin}'", "Content-Type": f"'{PROBLEM_JSON}'"}
+    if status == "429":
+        headers["Retry-After"] = "'1'"
+    response: dict[str, Any] = {
+        "ResponseParameters": {"Headers": headers},
+        "ResponseTemplates": {"application/json": body},
+    }
+    if status is not None:
+        response["StatusCode"] = status
+    return response
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Print the merge template for a stage.")
+    parser.add_argument("stage", choices=deployable_stages())
+    print(json.dumps(merge_template(parser.parse_args().stage), indent=2))
+
+
+if __name__ == "__main__":
+    main()
