@@ -1,0 +1,238 @@
+"""deployment.zip stands on its own, as Lambda runs it.
+
+It is unpacked into an empty folder and its handler is loaded by a fresh
+Python of the Lambda runtime's version with nothing installed but boto3 (which
+the Lambda runtime provides), then fed API Gateway proxy events. The calls go
+to the embedded moto server: DynamoDB through DYNAMODB_ENDPOINT_URL and
+Secrets Manager through botocore's AWS_ENDPOINT_URL_SECRETS_MANAGER.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from infra.template import FUNCTION, SECRET, TABLE
+from tests.conftest import PASSWORD
+from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
+
+STAGE = "prod"
+BOTO3_CACHE = PROJECT_DIR / "out" / ".cache"
+# Newest glibc of each runtime's Amazon Linux: 2.26 on AL2, 2.34 on AL2023.
+MAX_GLIBC_MINOR = {"python3.11": 26, "python3.12": 34, "python3.13": 34}
+
+DRIVER = """
+import json, sys, types
+task_root, handler_path, events = sys.argv[1], sys.argv[2], json.loads(sys.stdin.read())
+sys.path.insert(0, task_root)
+module_name, attribute = handler_path.rsplit(".", 1)
+handler = getattr(__import__(module_name), attribute)
+context = types.SimpleNamespace(aws_request_id="lambda-request", function_name="todo-api")
+results, token = [], None
+for event in events:
+    if token and "token" in event["headers"]:
+        event["headers"]["token"] = event["multiValueHeaders"]["token"][0] = token
+    result = handler(event, context)
+    token = json.loads(result["body"]).get("token", token) if result["body"] else token
+    results.append(result)
+names = ["argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice", "boto3"]
+origins = {name: sys.modules[name].__file__ for name in names if name in sys.modules}
+print(json.dumps({"results": results, "origins": origins, "path": sys.path}))
+"""
+
+
+def proxy_event(method: str, resource: str, body: Any = None, token: str | None = None) -> dict:
+    """An API Gateway REST proxy event, as the gateway sends it to the function."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token is not None:
+        headers["token"] = token
+    return {
+        "resource": resource,
+        "path": resource,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/api{resource}",
+            "stage": "api",
+            "requestId": f"gateway-{method}-{resource}",
+            "identity": {"sourceIp": "203.0.113.7"},
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def task_root(packages: dict[str, Packaged], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("var-task")
+    assert not any(root.iterdir())
+    with zipfile.ZipFile(packages[STAGE].zip_path) as archive:
+        archive.extractall(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def lambda_python(packages: dict[str, Packaged], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv of the runtime's Python version, with only boto3 on its path."""
+    runtime_name = packages[STAGE].properties(FUNCTION)["Runtime"]
+    version = runtime_name.removeprefix("python")
+    base = (
+        sys._base_executable if f"{sys.version_info[0]}.{sys.version_info[1]}" == version else None
+    )
+    interpreter = base or shutil.which(f"python{version}")
+    assert interpreter, f"the tests need a {runtime_name} interpreter, as Lambda runs"
+    venv = tmp_path_factory.mktemp("lambda-venv")
+    subprocess.run([interpreter, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "lambda-runtime-boto3.pth").write_text(f"{boto3_for(version)}\n")
+    return venv / "bin" / "python"
+
+
+def boto3_for(version: str) -> Path:
+    """boto3 and its dependencies installed into their own folder, cached in out/.cache."""
+    pinned = re.search(r"^boto3==(\S+)$", (PROJECT_DIR / "requirements-dev.txt").read_text(), re.M)
+    assert pinned, "requirements-dev.txt pins boto3"
+    target = BOTO3_CACHE / f"boto3-{pinned.group(1)}-py{version}"
+    if not target.exists():
+        partial = BOTO3_CACHE / f"{target.name}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        command += ["--only-binary=:all:", "--python-version", version, "--target", str(partial)]
+        subprocess.run([*command, f"boto3=={pinned.group(1)}"], check=True)
+        partial.rename(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def aws_endpoint() -> Iterator[str]:
+    saved = {name: os.environ.get(name) for name in OFFLINE_AWS_ENV}
+    server = EmbeddedDynamoDB()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        _restore_environment(saved)
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def run_handler(
+    python: Path, task_root: Path, packaged: Packaged, environment: dict[str, str], events: list
+) -> dict[str, Any]:
+    handler = packaged.properties(FUNCTION)["Handler"]
+    result = subprocess.run(
+        [str(python), "-I", "-c", DRIVER, str(task_root), handler],
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        cwd=task_root,
+        env=environment,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def lambda_environment(packaged: Packaged, endpoint: str, task_root: Path) -> dict[str, str]:
+    """The function's environment from the template, resolved against the embedded server."""
+    name = f"zip-test-{packaged.stage}"
+    create_table(endpoint, name)
+    secrets = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
+    generated = secrets.get_random_password(**packaged.properties(SECRET)["GenerateSecretString"])
+    arn = secrets.create_secret(Name=name, SecretString=generated["RandomPassword"])["ARN"]
+    variables = function_environment(packaged)
+    resolved = {key: resolve(value, {TABLE: name, SECRET: arn}) for key, value in variables.items()}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "AWS_REGION": "us-east-1",
+        **OFFLINE_AWS_ENV,
+        **resolved,
+        "DYNAMODB_ENDPOINT_URL": endpoint,
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER": endpoint,
+    }
+
+
+def test_the_unpacked_zip_serves_sign_up_log_in_and_a_read_with_only_boto3_beside_it(
+    packages: dict[str, Packaged], task_root: Path, lambda_python: Path, aws_endpoint: str
+) -> None:
+    # GIVEN the zip unpacked alone and a Python with nothing but boto3
+    packaged = packages[STAGE]
+    environment = lambda_environment(packaged, aws_endpoint, task_root)
+    credentials = {"name": "maxwell", "email": "maxwell@example.com", "password": PASSWORD}
+    events = [
+        proxy_event("POST", "/v1/user/create", credentials),  # hashes the password
+        proxy_event("POST", "/v1/auth/login", {"username": "maxwell", "password": PASSWORD}),
+        proxy_event("GET", "/v1/item/get", token="from-login"),  # reads DynamoDB
+    ]
+    # WHEN the handler serves the gateway's events
+    output = run_handler(lambda_python, task_root, packaged, environment, events)
+    # THEN each answers as the service should
+    sign_up, log_in, read = output["results"]
+    user = {"username": "maxwell", "email": "maxwell@example.com"}
+    assert (sign_up["statusCode"], json.loads(sign_up["body"])) == (201, user)
+    assert log_in["statusCode"] == 200, log_in["body"]
+    assert read["statusCode"] == 200, read["body"]
+    assert json.loads(read["body"])["pending_items"] == []
+    # AND the native code came from the zip, boto3 from the runtime's copy, nothing from here
+    origins = output["origins"]
+    for name in ("argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice"):
+        assert origins[name].startswith(str(task_root)), (name, origins[name])
+    assert origins["boto3"].startswith(str(BOTO3_CACHE))
+    assert not any(
+        str(PROJECT_DIR) in entry for entry in output["path"] if "out/.cache" not in entry
+    )
+
+
+def test_every_wheel_in_the_zip_is_built_for_lambdas_platform(packaged: Packaged) -> None:
+    runtime_name = packaged.properties(FUNCTION)["Runtime"]
+    max_glibc = MAX_GLIBC_MINOR[runtime_name]
+    python_tag = "cp" + runtime_name.removeprefix("python").replace(".", "")
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        wheels = [n for n in archive.namelist() if n.endswith(".dist-info/WHEEL")]
+        tags = {n: re.findall(r"^Tag: (\S+)$", archive.read(n).decode(), re.M) for n in wheels}
+        shared_objects = [n for n in archive.namelist() if n.endswith(".so")]
+        machines = {n: archive.read(n)[:20] for n in shared_objects}
+    assert wheels
+    for wheel, wheel_tags in tags.items():
+        assert any(_fits_lambda(t, python_tag, max_glibc) for t in wheel_tags), (wheel, wheel_tags)
+    assert shared_objects
+    for name, header in machines.items():
+        # An ELF file for x86-64: the magic number, then e_machine 0x3E at offset 18.
+        assert header[:4] == b"\x7fELF", name
+        assert header[18:20] == b"\x3e\x00", name
+
+
+def _fits_lambda(tag: str, python_tag: str, max_glibc_minor: int) -> bool:
+    interpreter, abi, platform = tag.split("-")
+    if platform == "any":
+        return abi == "none"
+    python_ok = interpreter == python_tag or (abi == "abi3" and interpreter <= python_tag)
+    legacy = {"manylinux1_x86_64": 5, "manylinux2010_x86_64": 12, "manylinux2014_x86_64": 17}
+    match = re.fullmatch(r"manylinux_2_(\d+)_x86_64", platform)
+    glibc_minor = int(match.group(1)) if match else legacy.get(platform)
+    return python_ok and glibc_minor is not None and glibc_minor <= max_glibc_minor
