@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# `make deploy STAGE=<stage>` and `make destroy STAGE=<stage>`: the only steps that call AWS.
+# Both check for the aws CLI, a region and working credentials before anything else,
+# so that without them they stop at once with a message saying what is missing.
+set -euo pipefail
+
+action=${1:-}
+stage=${2:-}
+cd "$(dirname "$0")/.."
+out_dir="${OUT:-out}/$stage"
+stages=$(python3 -c 'import json; print(" ".join(sorted(json.load(open("infra/stages.json")))))')
+
+die() {
+    echo "make $action: $*" >&2
+    exit 1
+}
+
+usage() {
+    echo "usage: make deploy STAGE=<stage> | make destroy STAGE=<stage>; stages: $stages" >&2
+    exit 2
+}
+
+preflight() {
+    command -v aws >/dev/null 2>&1 \
+        || die "the aws CLI is not installed (or not on PATH). Install AWS CLI v2 as docs/DEPLOY.md describes, then configure credentials."
+    region=${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}
+    [ -n "$region" ] \
+        || die "no AWS region is configured. Set AWS_REGION, or run: aws configure set region <region>"
+    local identity
+    identity=$(aws sts get-caller-identity --query Account --output text \
+        --cli-connect-timeout 5 --cli-read-timeout 10 2>&1) \
+        || die "no usable AWS credentials (aws sts get-caller-identity failed: ${identity//$'\n'/ }). Run 'aws configure' or 'aws sso login', or set AWS_PROFILE; see docs/DEPLOY.md."
+    account=$identity
+    stack="todo-service-$stage"
+    echo "Account $account, region $region, stack $stack"
+}
+
+stack_output() {
+    aws cloudformation describe-stacks --stack-name "$stack" --region "$region" \
+        --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+
+deploy() {
+    preflight
+    make --no-print-directory package STAGE="$stage" OUT="${OUT:-out}"
+    local bucket=${DEPLOY_BUCKET:-todo-service-artifacts-$account-$region}
+    if ! aws s3api head-bucket --bucket "$bucket" --region "$region" >/dev/null 2>&1; then
+        echo "Creating the artifact bucket s3://$bucket"
+        aws s3 mb "s3://$bucket" --region "$region"
+    fi
+    aws cloudformation package --region "$region" --use-json \
+        --template-file "$out_dir/sam.json" \
+        --s3-bucket "$bucket" --s3-prefix "$stack" \
+        --output-template-file "$out_dir/packaged.json"
+    aws cloudformation deploy --region "$region" \
+        --template-file "$out_dir/packaged.json" \
+        --stack-name "$stack" \
+        --s3-bucket "$bucket" --s3-prefix "$stack" \
+        --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
+        --tags "app=todo-service" "stage=$stage" \
+        --no-fail-on-empty-changeset
+    echo
+    echo "API URL: $(stack_output EndpointURL)"
+}
+
+destroy() {
+    preflight
+    local table
+    table=$(stack_output TableName 2>/dev/null) || die "there is no stack $stack in $region; nothing to destroy."
+    echo "Deleting stack $stack (the function, the API, the role, the log group and the secret)..."
+    aws cloudformation delete-stack --stack-name "$stack" --region "$region"
+    aws cloudformation wait stack-delete-complete --stack-name "$stack" --region "$region"
+    echo
+    echo "Stack $stack is deleted. The DynamoDB table $table was RETAINED, with its data:"
+    echo "it has DeletionPolicy Retain and deletion protection, and it still costs its storage."
+    echo "To delete it for good (this cannot be undone):"
+    echo "  aws dynamodb update-table --region $region --table-name $table --no-deletion-protection-enabled"
+    echo "  aws dynamodb delete-table --region $region --table-name $table"
+}
+
+case "$stage" in
+    "") usage ;;
+    *) [[ " $stages " == *" $stage "* ]] || usage ;;
+esac
+case "$action" in
+    deploy) deploy ;;
+    destroy) destroy ;;
+    *) usage ;;
+esac
