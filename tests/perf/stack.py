@@ -6,24 +6,17 @@ for the GIL, as with `make run`, where it lives in the `make run` process.
 Run as `python -m tests.perf.stack`, it starts the database, creates the
 table, prints the endpoint and serves until its stdin closes.
 
-That database answers one request at a time. moto's TransactWriteItems
-deep-copies each table it touches before it starts and, when the
-transaction is cancelled (as every create of an existing title is),
-restores that copy, undoing whatever other requests wrote in between. With
-concurrent clients that loses items and duplicates titles, so a load test
-would measure moto's race rather than the service. DynamoDB itself, and
-DynamoDB Local in tests/realdb, need no such help.
+That database is moto's server with two changes, for correctness and speed
+under concurrent clients: see tests/perf/moto_tweaks.py.
 """
 
 import os
 import secrets
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from infra.dev_stack import (
     LOCAL_TABLE,
@@ -36,6 +29,7 @@ from infra.dev_stack import (
     stop_process_group,
     wait_until_serving,
 )
+from tests.perf import moto_tweaks
 
 SERVER_LOG = PROJECT_DIR / ".local" / "perf-server.log"
 
@@ -102,22 +96,9 @@ def _output_to(path: Path) -> Iterator[None]:
         os.close(saved[1])
 
 
-def serialize_moto_requests() -> None:
-    """Make moto's server, in this process, handle one request at a time (see above)."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    handle = DomainDispatcherApplication.__call__
-    one_at_a_time = threading.Lock()
-
-    def serialized(self: Any, environ: dict, start_response: Any) -> Any:
-        with one_at_a_time:
-            return handle(self, environ, start_response)
-
-    DomainDispatcherApplication.__call__ = serialized
-
-
 def main() -> None:
-    serialize_moto_requests()
+    moto_tweaks.serialize_requests()
+    moto_tweaks.snapshot_touched_items()
     database = EmbeddedDynamoDB()
     endpoint = database.start()
     try:
