@@ -1,0 +1,95 @@
+"""`make bench`: where the time goes, each figure a ratio against its floor, side by side.
+
+Starts an embedded DynamoDB in a child process, measures cold start (fresh
+interpreters), warm requests, login, list scaling and a cProfile of warm
+requests against it, measures the package, then prints the report and
+writes it to docs/PERFORMANCE.md, keeping the load-test section recorded
+there by `python -m tests.perf.load --record`.
+"""
+
+import argparse
+import secrets
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from infra.dev_stack import LOCAL_TABLE, local_client
+from tests.perf import doc
+from tests.perf.cold import measure_cold_start
+from tests.perf.harness import Harness, configure_environment
+from tests.perf.hotspots import profile_warm
+from tests.perf.login import PASSWORD, measure_login
+from tests.perf.package_size import measure_package
+from tests.perf.report import load_section
+from tests.perf.scaling import measure_scaling
+from tests.perf.stack import embedded_dynamodb
+from tests.perf.warm import measure_warm, new_user, seed_board
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "PERFORMANCE.md"
+FLOOR_ITEM = "floor-item"
+
+
+def run(args: argparse.Namespace) -> dict:
+    figures: dict = {"settings": vars(args).copy()}
+    with embedded_dynamodb() as endpoint:
+        env = configure_environment(endpoint, secrets.token_urlsafe(48))
+        floor_key = {"pk": {"S": "FLOOR"}, "sk": {"S": FLOOR_ITEM}}
+        database = local_client(endpoint)
+        database.put_item(TableName=LOCAL_TABLE, Item=floor_key)
+        harness = Harness()
+        try:
+            name = f"bench-{uuid.uuid4().hex[:8]}"
+            token = new_user(harness, name, PASSWORD)
+            todo_id = seed_board(harness, token)
+            step("cold start", args.rounds, "rounds")
+            figures["cold"] = measure_cold_start(env, todo_id, FLOOR_ITEM, token, args.rounds)
+            step("warm requests", args.samples, "cycles")
+            figures["warm"] = measure_warm(harness, token, args.samples)
+            step("login", args.logins, "rounds")
+            figures["login"] = measure_login(harness, name, args.logins)
+            step("hot spots", args.profile_cycles, "profiled cycles")
+            figures["profile"] = profile_warm(harness, token, args.profile_cycles)
+            step("list scaling", args.list_repeats, "repeats per size")
+            scaling_token = new_user(harness, f"{name}-lists", PASSWORD)
+            figures["scaling"] = measure_scaling(
+                harness, database, scaling_token, args.list_repeats
+            )
+        finally:
+            harness.close()
+    step("package size", 1, "measurement")
+    figures["package"] = measure_package()
+    return figures
+
+
+def step(what: str, count: int, unit: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {what}: {count} {unit}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7, help="cold-start rounds")
+    parser.add_argument("--samples", type=int, default=40, help="warm cycles")
+    parser.add_argument("--logins", type=int, default=15, help="login rounds")
+    parser.add_argument("--profile-cycles", type=int, default=15)
+    parser.add_argument("--list-repeats", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true", help=f"only print; leave {DOC.name}")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    figures = run(args)
+    figures["elapsed"] = time.monotonic() - started
+    text = doc.render(figures, load_section(DOC))
+    print(text)
+    if not args.no_write:
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(text)
+        print(f"Wrote {DOC}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The prose of docs/PERFORMANCE.md: what each figure is, its floor, and how to read it."""
+
+HEADER = """# Performance
+
+Written by `make bench` (`python -m tests.perf.bench`); do not edit by hand.
+Every figure is measured in the same run as its floor, side by side, and is
+reported as a **ratio** to that floor. Absolute times are shown alongside,
+but they depend on the machine and on what else it was doing; the ratios are
+the result. The DynamoDB here is moto's server, in its own process on
+loopback (`tests/perf/stack.py`), so time spent in DynamoDB calls says
+nothing about real DynamoDB: it is measured only to be subtracted, and the
+calls are counted."""
+
+COLD_TEXT = """Time from spawning a fresh `python` until its first response exists: the
+interpreter starts, imports the app, and calls the handler as Lambda does with
+an API Gateway event. Ours answers `GET /v2/todos/{id}`: it checks a JWT and
+does one GetItem. The floor is a bare Chalice app that imports boto3 and does
+one GetItem. Both read the same embedded DynamoDB. Variants alternate, and
+medians are shown after a warm-up round. PyJWT imports `cryptography` when it
+is installed; it is installed here only because moto needs it, and is absent
+from the Lambda zip, so the first line hides it as the zip does."""
+
+WARM_TEXT = """The Lambda handler called in-process with API Gateway events, each request
+timed whole, minus the time inside botocore's `_make_api_call` (serialising,
+signing, sending, parsing): **own time** is the service's code plus
+Chalice's. The floor is a bare Chalice route that decodes one JWT with PyJWT
+and returns constant JSON. Medians over all cycles; argon2 routes are under
+Login."""
+
+LOGIN_TEXT = """Login is one GetItem and one argon2id verify (m=19 MiB, t=2, p=1); sign-up is
+one argon2id hash and one TransactWriteItems. Each request is timed right
+next to one bare argon2 call of the same kind with the same parameters, so a
+ratio near 1 means the password hash is the whole cost, as it should be. On
+a busy machine, argon2's time alone wanders by 10-20% between samples, so
+read the last column to within that."""
+
+SCALING_TEXT = """One user's list grown to each size, then each list read several times in
+turn (medians; v2 three times as often, as it is cheap). v1 returns the whole list, so its cost
+grows with the list; v2 reads one page (default 50, so `limit + 1` = 51
+items once the list is longer), so past one page it stays flat. At 10 items
+v2 reads all 10. Ratios are to the 10-item case of the same route. The
+handler time includes moto, whose Query walks the whole partition even with
+a `Limit`, so v2's handler time grows here while the items it reads do not;
+DynamoDB reads only what a Query returns. Own time and items read are the
+service's figures."""
+
+HOTSPOT_TEXT = """cProfile over the handler calls of warm v1 and v2 cycles (every route
+above but login), counting CPU time, so that waiting on DynamoDB, and time
+this process spent descheduled, are charged to nobody. Own time is grouped
+by the package the code belongs to: botocore, urllib3, jmespath and the
+standard library's `http`, `email`, `socket` and `urllib` are the DynamoDB
+calls; `builtins` is C code called from anywhere. A CPU profile does not see
+sleeps: the service's retry back-off shows in the wall-clock own times of
+the warm table instead."""
+
+CALLS_TEXT = """Counted, not timed, on the last measured request of each route, with three
+items on the board (four while a cycle's own item exists). Items read counts
+the `Items` and `Item` in DynamoDB's replies."""
+
+HOW_TO_READ = """## How to read these figures
+
+- **Ratio** is ours divided by the floor measured in the same run. 1.00x
+  means no cost over the floor; the summary gives the headline figure of each
+  section.
+- **Cold start** matters once per Lambda container; the floor is what any
+  Chalice app that reads DynamoDB pays. "Of which importing the app" is the
+  part before the first request; ours defers importing boto3 to it.
+- **Own time** excludes DynamoDB, so it is what a faster database could not
+  remove. Lambda gives a function CPU in proportion to its memory (one vCPU
+  at 1,769 MB), so on `dev`'s 512 MB expect CPU-bound times about 3.5x
+  those measured on one core here.
+- **DynamoDB calls** are the cost that matters on AWS (latency per round trip,
+  and capacity units); they are counted, so they are exact.
+- **Login** should be argon2 plus a GetItem; a ratio well above 1 would mean
+  work around the hash.
+- **Package size** is the zip Lambda loads on a cold start; the floor is
+  Chalice's own runtime in it.
+- **Scaling**: v1 must read a whole list (the book's API returns it all);
+  v2's ratios from 100 to 1,000 items should stay near 1."""
+
+LOAD_BOUNDS = """`make load` (`python -m tests.perf.load`) drives `make run`'s server, or
+a private stack if none answers, with concurrent keep-alive clients
+repeating the book's v1 walk-through and v2 CRUD, and checks every
+response. What bounds these numbers is the local stack, not the service:
+
+- `chalice local` is a development server: one process, a thread per
+  connection, so all requests share one GIL.
+- The database is moto, one process answering one request at a time. The
+  private stack's moto is changed for that (`tests/perf/moto_tweaks.py`):
+  as shipped, moto's TransactWriteItems copies each whole table it names and
+  puts the copy back when the transaction is cancelled, which undoes other
+  requests' writes and makes every transaction slower as the table grows.
+  `make run`'s embedded moto has neither change yet, so concurrent clients
+  against it can see lost writes, duplicated titles and, once the table is
+  large, 2 s read timeouts whose retries then fail their conditions.
+- Passwords cost one argon2id hash or verify each (19 MiB); every session
+  signs up and logs in once.
+
+With a private stack, the report adds the time spent inside the handler from
+the server's own request log; beside the benchmark's own time per request
+(under a millisecond), it shows that almost all of each latency is waiting,
+for moto and for the GIL. On AWS, each concurrent request gets its own
+Lambda container and DynamoDB serves partitions in parallel, so throughput
+grows with concurrency up to the account's and the function's reserved
+concurrency (50 on `prod`). Read these figures as a check that the service
+stays correct under concurrency on one machine, not as its capacity."""

@@ -1,0 +1,78 @@
+"""Login and sign-up against the argon2 work they cannot avoid, with the service's parameters."""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from chalicelib import passwords
+from tests.perf.events import api_event
+from tests.perf.harness import Harness, Measured
+from tests.perf.report import median
+from tests.perf.warm import expect
+
+PASSWORD = "correct horse battery"
+VERIFY, HASH = "one argon2 verify", "one argon2 hash"
+
+
+@dataclass(frozen=True)
+class Paired:
+    route: str
+    seconds: float
+    dynamodb_seconds: float
+    calls: list[str]
+    floor: str
+    floor_seconds: float
+
+
+def requests(name: str, number: int) -> Iterator[tuple[str, dict, int, str]]:
+    """(route, event, expected status, floor) for one round; `name` already exists."""
+    credentials = {"username": name, "password": PASSWORD}
+    yield "POST /v1/auth/login", _post("/v1/auth/login", credentials), 200, VERIFY
+    yield "POST /v2/auth/token", _post("/v2/auth/token", credentials), 200, VERIFY
+    fresh = f"{name}-{number}"
+    account = {"name": fresh, "email": f"{fresh}@example.com", "password": PASSWORD}
+    yield "POST /v1/user/create (sign up)", _post("/v1/user/create", account), 201, HASH
+
+
+def measure_login(harness: Harness, name: str, samples: int) -> list[Paired]:
+    """Each request is timed right next to one bare argon2 call of the same kind."""
+    hasher = PasswordHasher(
+        time_cost=passwords.TIME_COST,
+        memory_cost=passwords.MEMORY_COST_KIB,
+        parallelism=passwords.PARALLELISM,
+    )
+    stored = hasher.hash(PASSWORD)
+    work = {VERIFY: lambda: hasher.verify(stored, PASSWORD), HASH: lambda: hasher.hash(PASSWORD)}
+    replies: dict[str, list[Measured]] = defaultdict(list)
+    floors: dict[str, list[float]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for number in range(samples):
+        for route, event, status, floor in requests(name, number):
+            replies[route].append(expect(harness.call(event), status, route))
+            floors[floor].append(_timed(work[floor]))
+            kinds[route] = floor
+    return [
+        Paired(
+            route,
+            median([r.seconds for r in measured]),
+            median([r.dynamodb_seconds for r in measured]),
+            measured[-1].calls,
+            kinds[route],
+            median(floors[kinds[route]]),
+        )
+        for route, measured in replies.items()
+    ]
+
+
+def _post(path: str, body: dict) -> dict:
+    return api_event("POST", path, path, body=body)
+
+
+def _timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started

@@ -1,0 +1,91 @@
+"""List cost as one user's todos grow: v1 reads the whole list, v2 one page.
+
+The todos are written with BatchWriteItem, in exactly the items that
+TodoStore.insert would write (captured from it, so the layout stays the
+store's). Going through the service would cost one TransactWriteItems each,
+and moto copies the whole table on every one of those, so seeding a
+thousand would take minutes and say nothing about the service.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.board import new_todo
+from chalicelib.todo_store import TodoStore
+from chalicelib.todos import Status
+from chalicelib.tokens import verify_token
+from infra.dev_stack import LOCAL_TABLE
+from tests.perf.events import api_event, bearer
+from tests.perf.harness import ISSUER, Harness, Measured
+from tests.perf.report import median
+from tests.perf.warm import expect
+
+SIZES = (10, 100, 1000)
+V1_LIST = "GET /v1/item/get (whole list)"
+V2_LIST = "GET /v2/todos (one page, default size)"
+BATCH = 25
+V2_EXTRA = 3  # v2 pages are cheap: sample them three times as often
+
+
+@dataclass(frozen=True)
+class ListCost:
+    route: str
+    items: int
+    seconds: float
+    overhead: float
+    calls: int
+    items_read: int
+
+
+class CapturingClient:
+    """Stands in for DynamoDB to collect the items a TodoStore would write."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def transact_write_items(self, TransactItems: list[dict]) -> None:
+        self.items += [entry["Put"]["Item"] for entry in TransactItems]
+
+
+def seed(client: Any, user_id: str, first: int, count: int) -> None:
+    capture = CapturingClient()
+    store = TodoStore(capture, LOCAL_TABLE)
+    for number in range(first, first + count):
+        store.insert(user_id, new_todo(f"item {number}", Status.PENDING))
+    for start in range(0, len(capture.items), BATCH):
+        puts = [{"PutRequest": {"Item": item}} for item in capture.items[start : start + BATCH]]
+        pending = {LOCAL_TABLE: puts}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
+
+
+def measure_scaling(harness: Harness, client: Any, token: str, repeats: int) -> list[ListCost]:
+    """Grow one user's list to each size, timing both lists in turn at each."""
+    user_id = verify_token(token, secret=os.environ["JWT_SECRET"].encode(), issuer=ISSUER)
+    v1 = api_event("GET", "/v1/item/get", "/v1/item/get", headers={"token": token})
+    v2 = api_event("GET", "/v2/todos", "/v2/todos", headers=bearer(token))
+    costs: list[ListCost] = []
+    stored = 0
+    for size in SIZES:
+        seed(client, user_id, stored, size - stored)
+        stored = size
+        replies: dict[str, list[Measured]] = {V1_LIST: [], V2_LIST: []}
+        for number in range(repeats * V2_EXTRA):
+            if number % V2_EXTRA == 0:  # v1 at a thousand items is slow to serve from moto
+                replies[V1_LIST].append(expect(harness.call(v1), 200, V1_LIST))
+            replies[V2_LIST].append(expect(harness.call(v2), 200, V2_LIST))
+        for route, measured in replies.items():
+            costs.append(summarise(route, size, measured))
+    return costs
+
+
+def summarise(route: str, size: int, kept: list[Measured]) -> ListCost:
+    return ListCost(
+        route,
+        size,
+        median([m.seconds for m in kept]),
+        median([m.overhead for m in kept]),
+        len(kept[-1].calls),
+        kept[-1].items_read,
+    )
