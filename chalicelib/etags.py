@@ -3,6 +3,9 @@
 import re
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
+# Our versions are small ASCII integers. Anything else, including Unicode
+# digits int() refuses and numbers too long for DynamoDB, matches nothing.
+_VERSION = re.compile(r"[0-9]{1,18}")
 
 
 def etag_for(version: int) -> str:
@@ -27,7 +30,8 @@ def if_match_versions(header: str | None) -> list[int] | None:
     star, tags = parse_tag_list(header)
     if star:
         return None
-    return [int(opaque) for weak, opaque in tags if not weak and opaque.isdigit()] or [-1]
+    versions = [int(tag) for weak, tag in tags if not weak and _VERSION.fullmatch(tag)]
+    return versions or [-1]
 
 
 def if_none_match_hits(header: str | None, version: int) -> bool:

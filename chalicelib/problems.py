@@ -49,7 +49,8 @@ def problem(
     return Response(
         body=json.dumps(body),
         status_code=status,
-        headers={"Content-Type": PROBLEM_CONTENT_TYPE, **(headers or {})},
+        # Errors can be about one user's data and are never worth reusing.
+        headers={"Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", **(headers or {})},
     )
 
 

@@ -101,7 +101,7 @@ def list_todos(store: TodoStore, user_id: str, params: dict[str, str], secret: b
 def parse_patch(body: dict[str, Any]) -> TodoPatch:
     reject_unknown_fields(body, TODO_FIELDS)
     title = body.get("title")
-    if title is not None and not isinstance(title, str):
+    if "title" in body and not isinstance(title, str):
         raise InvalidInput(FieldError("title", "must be a string"))
     status = parse_status(body["status"]) if "status" in body else None
     return TodoPatch(validate_title(title) if title is not None else None, status)
@@ -156,7 +156,7 @@ def _set_status(
 def _page_size(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise InvalidInput(FieldError("limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}"))
     return int(raw)
 

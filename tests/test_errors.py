@@ -20,6 +20,7 @@ def assert_problem(response, status: int) -> dict:
     assert body["title"]
     assert body["detail"]
     assert "Traceback" not in response.body.decode()
+    assert response.headers["Cache-Control"] == "no-store"
     return body
 
 

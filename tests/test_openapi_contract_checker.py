@@ -73,7 +73,11 @@ def test_a_body_on_a_response_documented_without_one_is_reported() -> None:
 
 
 def test_a_problem_must_carry_the_fields_its_status_documents() -> None:
-    headers = {"Content-Type": "application/problem+json", "X-Request-Id": "abc"}
+    headers = {
+        "Content-Type": "application/problem+json",
+        "X-Request-Id": "abc",
+        "Cache-Control": "no-store",
+    }
     problem = {"type": "/problems/validation-error", "title": "Invalid input", "status": 422}
     check(
         "POST",

@@ -250,3 +250,20 @@ def test_every_todo_route_requires_a_token(client: Client, method: str, path: st
     response = send_json(client, method, path, {})
     assert response.status_code == 401
     assert response.json_body["reason"] == "missing"
+
+
+def test_a_null_title_is_422_not_a_silent_no_op(client: Client, token: str) -> None:
+    todo = create(client, token, {"title": "washing"}).json_body
+    response = patch(client, token, todo["id"], {"title": None})
+    assert response.status_code == 422
+    assert response.json_body["errors"][0]["field"] == "title"
+
+
+@pytest.mark.parametrize("if_match", ['"\u00b2"', '"\u0663"', '"' + "9" * 40 + '"'])
+def test_if_match_tags_that_cannot_be_our_versions_never_match(
+    client: Client, token: str, if_match: str
+) -> None:
+    todo = create(client, token, {"title": "washing"}).json_body
+    assert patch(client, token, todo["id"], {"status": "DONE"}, if_match=if_match).status_code == 412
+    path = f"/v2/todos/{todo['id']}"
+    assert client.http.delete(path, headers=bearer(token) | {"If-Match": if_match}).status_code == 412

@@ -236,11 +236,6 @@ def test_a_taken_username_is_a_409_naming_it_and_bad_credentials_a_401(
     assert_problem(wrong, 401, "unauthenticated", reason="invalid_credentials")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: etags.if_match_versions and todo_service._page_size test str.isdigit(), "
-    "which is true for '²', then int('²') raises ValueError, answered 500",
-)
 @pytest.mark.parametrize("where", ["limit", "if-match"])
 def test_a_superscript_digit_in_limit_or_if_match_is_a_client_error(
     v2: V2Api, v2_token: str, where: str
