@@ -1,4 +1,9 @@
-"""The real local stack over HTTP: one embedded DynamoDB and two `chalice local` processes.
+"""The real local stack over HTTP: one DynamoDB and two `chalice local` processes.
+
+The whole suite runs once per backend: moto's embedded server, which `make
+run` uses, and Amazon's DynamoDB Local, which holds the service to real
+DynamoDB semantics. DynamoDB Local is skipped, with the reason, where Java
+or npm is missing, unless REQUIRE_DYNAMODB_LOCAL is set (CI sets it).
 
 Everything here speaks HTTP with the standard library only, so these tests
 see exactly what a browser or the book's client would see. Every reply is
@@ -9,6 +14,7 @@ so a test fails on any response the contract does not allow.
 import http.client
 import itertools
 import json
+import os
 import secrets
 import threading
 import uuid
@@ -28,6 +34,7 @@ from infra.dev_stack import (
     stop_process_group,
     wait_until_serving,
 )
+from infra.dynamodb_local import DynamoDBLocal, Unavailable, ensure_emulator
 from tests.http.openapi_contract import published_contract
 
 PASSWORD = "correct horse battery"
@@ -71,6 +78,7 @@ class Send(Protocol):
 class Stack:
     base_urls: tuple[str, str]
     secret: str
+    backend: str
 
 
 def unique(prefix: str = "user") -> str:
@@ -232,9 +240,20 @@ def _two_free_ports() -> tuple[int, int]:
     return first, second
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
-    database = EmbeddedDynamoDB()
+def _database(backend: str) -> EmbeddedDynamoDB | DynamoDBLocal:
+    if backend == "moto":
+        return EmbeddedDynamoDB()
+    try:
+        return DynamoDBLocal(ensure_emulator())
+    except (Unavailable, OSError) as error:
+        if os.environ.get("REQUIRE_DYNAMODB_LOCAL"):
+            pytest.fail(f"DynamoDB Local is required here but unavailable: {error}")
+        pytest.skip(f"DynamoDB Local unavailable: {error}")
+
+
+@pytest.fixture(scope="session", params=["moto", "dynamodb-local"])
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    database = _database(request.param)
     endpoint_url = database.start()
     processes = []
     try:
@@ -245,7 +264,7 @@ def stack() -> Iterator[Stack]:
         first, second = (f"http://127.0.0.1:{port}" for port in ports)
         for base_url, process in zip((first, second), processes, strict=True):
             wait_until_serving(base_url, process)
-        yield Stack((first, second), secret)
+        yield Stack((first, second), secret, request.param)
     finally:
         for process in processes:
             stop_process_group(process)
