@@ -30,9 +30,12 @@ Login."""
 LOGIN_TEXT = """Login is one GetItem and one argon2id verify (m=19 MiB, t=2, p=1); sign-up is
 one argon2id hash and one TransactWriteItems. Each request is timed right
 next to one bare argon2 call of the same kind with the same parameters, so a
-ratio near 1 means the password hash is the whole cost, as it should be. On
-a busy machine, argon2's time alone wanders by 10-20% between samples, so
-read the last column to within that."""
+ratio near 1 means the password hash is the whole cost, as it should be.
+The ratio is of wall times, DynamoDB included. On a busy machine argon2's
+wall time wanders by tens of percent as the process is descheduled, so the
+last column compares CPU time instead (the handler's, less the CPU spent in
+its DynamoDB calls, against the bare argon2 call's): argon2 with one lane
+is single-threaded, so its CPU time is the time it costs on an idle core."""
 
 SCALING_TEXT = """One user's list grown to each size, then each list read several times in
 turn (medians; v2 three times as often, as it is cheap). v1 returns the whole list, so its cost

@@ -34,6 +34,7 @@ class Measured:
     dynamodb_seconds: float
     calls: list[str]
     items_read: int
+    cpu_overhead: float  # CPU time of the handler minus CPU time inside DynamoDB calls
 
     @property
     def overhead(self) -> float:
@@ -45,19 +46,21 @@ class CallMeter:
     """What the wrapped client did during one handler call."""
 
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     calls: list[str] = field(default_factory=list)
     items_read: int = 0
 
     def clear(self) -> None:
-        self.seconds, self.calls, self.items_read = 0.0, [], 0
+        self.seconds, self.cpu_seconds, self.calls, self.items_read = 0.0, 0.0, [], 0
 
     def wrap(self, make_api_call: Callable[[str, dict], Any]) -> Callable[[str, dict], Any]:
         def timed(operation: str, params: dict) -> Any:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             try:
                 reply = make_api_call(operation, params)
             finally:
                 self.seconds += time.perf_counter() - started
+                self.cpu_seconds += time.process_time() - cpu_started
                 self.calls.append(operation)
             self.items_read += len(reply.get("Items", ())) + ("Item" in reply)
             return reply
@@ -106,15 +109,22 @@ class Harness:
         with contextlib.redirect_stdout(self._null):
             if self.profiler:
                 self.profiler.enable()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             raw = (app or self.app)(event, context)
             seconds = time.perf_counter() - started
+            cpu_seconds = time.process_time() - cpu_started
             if self.profiler:
                 self.profiler.disable()
         text = raw.get("body") or ""
         body = json.loads(text) if text.startswith(("{", "[")) else text
         return Measured(
-            raw["statusCode"], body, seconds, meter.seconds, meter.calls, meter.items_read
+            raw["statusCode"],
+            body,
+            seconds,
+            meter.seconds,
+            meter.calls,
+            meter.items_read,
+            cpu_seconds - meter.cpu_seconds,
         )
 
     def close(self) -> None:

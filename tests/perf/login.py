@@ -26,6 +26,8 @@ class Paired:
     calls: list[str]
     floor: str
     floor_seconds: float
+    cpu_overhead: float
+    floor_cpu_seconds: float
 
 
 def requests(name: str, number: int) -> Iterator[tuple[str, dict, int, str]]:
@@ -48,7 +50,7 @@ def measure_login(harness: Harness, name: str, samples: int) -> list[Paired]:
     stored = hasher.hash(PASSWORD)
     work = {VERIFY: lambda: hasher.verify(stored, PASSWORD), HASH: lambda: hasher.hash(PASSWORD)}
     replies: dict[str, list[Measured]] = defaultdict(list)
-    floors: dict[str, list[float]] = defaultdict(list)
+    floors: dict[str, list[tuple[float, float]]] = defaultdict(list)
     kinds: dict[str, str] = {}
     for number in range(samples):
         for route, event, status, floor in requests(name, number):
@@ -62,7 +64,9 @@ def measure_login(harness: Harness, name: str, samples: int) -> list[Paired]:
             median([r.dynamodb_seconds for r in measured]),
             measured[-1].calls,
             kinds[route],
-            median(floors[kinds[route]]),
+            median([wall for wall, _cpu in floors[kinds[route]]]),
+            median([r.cpu_overhead for r in measured]),
+            median([cpu for _wall, cpu in floors[kinds[route]]]),
         )
         for route, measured in replies.items()
     ]
@@ -72,7 +76,8 @@ def _post(path: str, body: dict) -> dict:
     return api_event("POST", path, path, body=body)
 
 
-def _timed(work: Callable[[], Any]) -> float:
-    started = time.perf_counter()
+def _timed(work: Callable[[], Any]) -> tuple[float, float]:
+    """Wall time and CPU time of one call of `work`."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     work()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu_started
