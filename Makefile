@@ -5,7 +5,7 @@ STAGE ?=
 OUT ?= out
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format clean package deploy destroy
+.PHONY: run test lint format clean package deploy destroy load bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Performance (docs/PERFORMANCE.md). load drives make run's server, or a
+# private stack of its own when nothing answers on PORT; bench rewrites the doc.
+load: $(BIN)/.installed
+	$(BIN)/python -m tests.perf.load --url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
