@@ -11,6 +11,8 @@ from chalicelib import errors, logs
 from chalicelib.config import ConfigError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Errors can be about one user's data and are never worth reusing.
+_PROBLEM_HEADERS = {"Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store"}
 
 # error class -> (HTTP status, problem type slug, title)
 _PROBLEM_TYPES: dict[type[Exception], tuple[int, str, str]] = {
@@ -49,8 +51,7 @@ def problem(
     return Response(
         body=json.dumps(body),
         status_code=status,
-        # Errors can be about one user's data and are never worth reusing.
-        headers={"Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", **(headers or {})},
+        headers={**_PROBLEM_HEADERS, **(headers or {})},
     )
 
 

@@ -264,6 +264,8 @@ def test_if_match_tags_that_cannot_be_our_versions_never_match(
     client: Client, token: str, if_match: str
 ) -> None:
     todo = create(client, token, {"title": "washing"}).json_body
-    assert patch(client, token, todo["id"], {"status": "DONE"}, if_match=if_match).status_code == 412
+    patched = patch(client, token, todo["id"], {"status": "DONE"}, if_match=if_match)
+    assert patched.status_code == 412
     path = f"/v2/todos/{todo['id']}"
-    assert client.http.delete(path, headers=bearer(token) | {"If-Match": if_match}).status_code == 412
+    deleted = client.http.delete(path, headers=bearer(token) | {"If-Match": if_match})
+    assert deleted.status_code == 412
