@@ -54,8 +54,12 @@ class TitleClaims:
                 if error_code(error) != "TransactionCanceledException":
                     raise
                 reasons = cancellation_reasons(error)
-            holder = _next_holder(reasons, holder)
-            _back_off(attempt)
+            next_holder = _next_holder(reasons, holder)
+            if next_holder == holder:
+                # Cancelled by contention: wait before trying the same thing.
+                # A new holder means a different transaction, worth trying now.
+                _back_off(attempt)
+            holder = next_holder
         raise Unavailable("Too many concurrent changes to this title; try again shortly.")
 
     def _claim_items(
