@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Mapping
@@ -63,13 +64,18 @@ def free_port() -> int:
 
 
 class EmbeddedDynamoDB:
-    """moto's server, in a thread of this process, bound to loopback only."""
+    """moto's server, in a thread of this process, bound to loopback only.
+
+    It answers one request at a time. moto runs TransactWriteItems on a copy
+    of each table it names and, when the transaction is cancelled, puts the
+    copy back, undoing whatever other requests wrote meanwhile. Serialising
+    requests makes that exact; DynamoDB itself needs no such thing.
+    """
 
     def __init__(self, port: int = 0) -> None:
-        from moto.server import ThreadedMotoServer
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server_class = _serial_moto_server_class()
+        self._server = server_class(ip_address="127.0.0.1", port=port, verbose=False)
 
     def start(self) -> str:
         os.environ.update(OFFLINE_AWS_ENV)
@@ -79,6 +85,33 @@ class EmbeddedDynamoDB:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+def _serial_moto_server_class() -> type:
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    class SerialMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            one_at_a_time = threading.Lock()
+
+            def serial_app(environ: dict, start_response: Any) -> Any:
+                with one_at_a_time:
+                    return app(environ, start_response)
+
+            self._server = make_server(
+                self._ip_address, self._port, serial_app, True, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return SerialMotoServer
 
 
 def local_secret(path: Path = LOCAL_SECRET_FILE) -> str:

@@ -88,14 +88,14 @@ response. What bounds these numbers is the local stack, not the service:
 
 - `chalice local` is a development server: one process, a thread per
   connection, so all requests share one GIL.
-- The database is moto, one process answering one request at a time. The
-  private stack's moto is changed for that (`tests/perf/moto_tweaks.py`):
-  as shipped, moto's TransactWriteItems copies each whole table it names and
-  puts the copy back when the transaction is cancelled, which undoes other
-  requests' writes and makes every transaction slower as the table grows.
-  `make run`'s embedded moto has neither change yet, so concurrent clients
-  against it can see lost writes, duplicated titles and, once the table is
-  large, 2 s read timeouts whose retries then fail their conditions.
+- The database is moto, answering one request at a time
+  (`infra/dev_stack.py`): as shipped, moto's TransactWriteItems copies each
+  whole table it names and puts the copy back when the transaction is
+  cancelled, which would undo other requests' writes. The private stack's
+  moto also copies only the items a transaction touches
+  (`tests/perf/moto_tweaks.py`); `make run`'s does not, so there every
+  transaction gets slower as the table grows, and a table of thousands of
+  items can meet the service's 2 s read timeout.
 - Passwords cost one argon2id hash or verify each (19 MiB); every session
   signs up and logs in once.
 

@@ -1,41 +1,24 @@
-"""Two changes to moto's DynamoDB, made only inside the private database process.
+"""A change to moto's DynamoDB, made only inside the private database process.
 
 moto's TransactWriteItems deep-copies every table it names before it starts
 and, when the transaction is cancelled (as every create of an existing
-title is), puts those copies back. That has two effects under load:
-
-* Concurrent requests are lost: the copy put back undoes whatever other
-  requests wrote meanwhile, so items vanish and titles are duplicated.
-  `serialize_requests` makes the server answer one request at a time.
-* Every transaction costs time in proportion to the whole table, which the
-  load test grows by four items a session: by the end of a default run,
-  copying took most of the database's time. `snapshot_touched_items` makes
-  the copy cover only the items the transaction writes, which, with requests
-  serialised, is exact: nothing else can change the table in between.
+title is), puts those copies back. The embedded server answers one request
+at a time (infra/dev_stack.py), so that is correct, but every transaction
+costs time in proportion to the whole table, which the load test grows by
+four items a session: by the end of a default run, copying took most of the
+database's time. `snapshot_touched_items` makes the copy cover only the
+items the transaction writes, which, with requests serialised, is exact:
+nothing else can change the table in between.
 
 DynamoDB, and DynamoDB Local in tests/realdb, need neither.
 """
 
 import copy
-import threading
 from typing import Any
 
 
-def serialize_requests() -> None:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    handle = DomainDispatcherApplication.__call__
-    one_at_a_time = threading.Lock()
-
-    def serialized(self: Any, environ: dict, start_response: Any) -> Any:
-        with one_at_a_time:
-            return handle(self, environ, start_response)
-
-    DomainDispatcherApplication.__call__ = serialized
-
-
 def snapshot_touched_items() -> None:
-    """Only valid together with serialize_requests()."""
+    """Only valid because the embedded server serialises requests."""
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.dynamodb.models.table import Table

@@ -6,8 +6,9 @@ for the GIL, as with `make run`, where it lives in the `make run` process.
 Run as `python -m tests.perf.stack`, it starts the database, creates the
 table, prints the endpoint and serves until its stdin closes.
 
-That database is moto's server with two changes, for correctness and speed
-under concurrent clients: see tests/perf/moto_tweaks.py.
+That database is moto's server, which answers one request at a time
+(infra/dev_stack.py), with one more change for speed as the table grows:
+see tests/perf/moto_tweaks.py.
 """
 
 import os
@@ -97,7 +98,6 @@ def _output_to(path: Path) -> Iterator[None]:
 
 
 def main() -> None:
-    moto_tweaks.serialize_requests()
     moto_tweaks.snapshot_touched_items()
     database = EmbeddedDynamoDB()
     endpoint = database.start()
