@@ -34,9 +34,12 @@ def if_match_versions(header: str | None) -> list[int] | None:
     return versions or [-1]
 
 
-def if_none_match_hits(header: str | None, version: int) -> bool:
-    """If-None-Match uses weak comparison: W/"3" and "3" both match version 3."""
+def if_none_match_hits(header: str | None, current: str) -> bool:
+    """Whether If-None-Match names the current entity tag (given with its quotes).
+
+    It uses weak comparison: W/"3" and "3" both match "3".
+    """
     if header is None:
         return False
     star, tags = parse_tag_list(header)
-    return star or any(opaque == str(version) for _weak, opaque in tags)
+    return star or any(f'"{opaque}"' == current for _weak, opaque in tags)

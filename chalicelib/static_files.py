@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chalice import Response
 
-from chalicelib.etags import parse_tag_list
+from chalicelib.etags import if_none_match_hits
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -64,17 +64,10 @@ def _load(name: str) -> StaticFile:
 
 def _respond(file: StaticFile, if_none_match: str | None) -> Response:
     headers = {"Cache-Control": "no-cache", "ETag": file.etag, **SECURITY_HEADERS}
-    if _matches(if_none_match, file.etag):
+    if if_none_match_hits(if_none_match, file.etag):
         return Response(body="", status_code=304, headers=headers)
     headers["Content-Type"] = file.content_type
     return Response(body=file.body, status_code=200, headers=headers)
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if if_none_match is None:
-        return False
-    star, tags = parse_tag_list(if_none_match)
-    return star or any(f'"{opaque}"' == etag for _weak, opaque in tags)
 
 
 def html_page(name: str, if_none_match: str | None = None) -> Response:
