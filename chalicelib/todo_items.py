@@ -17,6 +17,7 @@ from chalicelib.todos import Status, Todo
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
 STATUS_INDEX = "by_status"
+STALE_VERSION = "The todo has changed since the version given in If-Match."
 
 
 def partition(user_id: str) -> str:
@@ -81,4 +82,4 @@ def guard_failure(old_item: Item | None, expected_title: str | None) -> Exceptio
         return NotFound("No such todo.")
     if expected_title is not None and old_item.get("title", {}).get("S") != expected_title:
         return NotFound("No such todo.")
-    return PreconditionFailed("The todo has changed since the version given in If-Match.")
+    return PreconditionFailed(STALE_VERSION)

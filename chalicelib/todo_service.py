@@ -15,6 +15,8 @@ from chalicelib.errors import (
     PreconditionFailed,
     Unavailable,
 )
+from chalicelib.http_input import string_fields
+from chalicelib.todo_items import STALE_VERSION
 from chalicelib.todo_store import TodoStore
 from chalicelib.todos import Status, Todo, parse_status, validate_title
 
@@ -39,16 +41,15 @@ class TodoPatch:
 
 def create_todo(store: TodoStore, user_id: str, body: dict[str, Any]) -> Todo:
     reject_unknown_fields(body, TODO_FIELDS)
-    if not isinstance(body.get("title"), str):
-        raise InvalidInput(FieldError("title", "is required and must be a string"))
+    (title,) = string_fields(body, "title")
     status = parse_status(body.get("status", Status.PENDING.value))
-    todo = new_todo(validate_title(body["title"]), status)
+    todo = new_todo(validate_title(title), status)
     store.insert(user_id, todo)
     return todo
 
 
 def get_todo(store: TodoStore, user_id: str, todo_id: str) -> Todo:
-    todo = store.get(user_id, todo_id) if _TODO_ID.fullmatch(todo_id) else None
+    todo = store.get(user_id, _known_shape(todo_id))
     if todo is None:
         raise NotFound("No such todo.")
     return todo
@@ -70,7 +71,7 @@ def update_todo(
     for _ in range(MAX_RENAME_ATTEMPTS):
         current = get_todo(store, user_id, todo_id)
         if if_match is not None and current.version not in if_match:
-            raise PreconditionFailed("The todo has changed since the version given in If-Match.")
+            raise PreconditionFailed(STALE_VERSION)
         try:
             return _apply(store, user_id, current, patch)
         except PreconditionFailed:
@@ -79,9 +80,7 @@ def update_todo(
 
 
 def delete_todo(store: TodoStore, user_id: str, todo_id: str, if_match: list[int] | None) -> None:
-    if not _TODO_ID.fullmatch(todo_id):
-        raise NotFound("No such todo.")
-    store.delete(user_id, todo_id, expected_versions=if_match)
+    store.delete(user_id, _known_shape(todo_id), expected_versions=if_match)
 
 
 def list_todos(store: TodoStore, user_id: str, params: dict[str, str], secret: bytes) -> Page:
@@ -146,11 +145,16 @@ def _set_status(
     status: Status,
     expected_versions: list[int] | None,
 ) -> Todo:
+    return store.set_status(
+        user_id, _known_shape(todo_id), status, now_rfc3339(), expected_versions=expected_versions
+    )
+
+
+def _known_shape(todo_id: str) -> str:
+    """The id as given, or NotFound without a DynamoDB call if no todo could have it."""
     if not _TODO_ID.fullmatch(todo_id):
         raise NotFound("No such todo.")
-    return store.set_status(
-        user_id, todo_id, status, now_rfc3339(), expected_versions=expected_versions
-    )
+    return todo_id
 
 
 def _page_size(raw: str | None) -> int:

@@ -65,10 +65,9 @@ def get_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     todo = todo_service.get_todo(runtime.todo_store(), user_id, todo_id)
-    if if_none_match_hits(request.headers.get("if-none-match"), etag_for(todo.version)):
-        return Response(
-            body="", status_code=304, headers={**PRIVATE, "ETag": etag_for(todo.version)}
-        )
+    etag = etag_for(todo.version)
+    if if_none_match_hits(request.headers.get("if-none-match"), etag):
+        return Response(body="", status_code=304, headers={**PRIVATE, "ETag": etag})
     return _todo_response(todo)
 
 
