@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 MIN_SECRET_BYTES = 32
 DEFAULT_EXPIRE_MINUTES = 60
+# Each todo a user keeps makes their v1 calls read more, so the stage caps it.
+# Google Tasks allows 20,000 open tasks per list; a quarter of that keeps a
+# whole v1 list near 1 MB, one page of a DynamoDB Query.
+DEFAULT_TODO_QUOTA = 5000
 
 
 class ConfigError(RuntimeError):
@@ -22,6 +26,7 @@ class Settings:
     table_name: str
     token_issuer: str
     token_expire_minutes: int
+    todo_quota: int
     dynamodb_endpoint_url: str | None
 
 
@@ -31,6 +36,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         table_name=_required(environ, "TABLE_NAME"),
         token_issuer=environ.get("TOKEN_ISSUER", "todo-service"),
         token_expire_minutes=_positive_int(environ, "TOKEN_EXPIRE_MINUTES", DEFAULT_EXPIRE_MINUTES),
+        todo_quota=_positive_int(environ, "TODO_QUOTA", DEFAULT_TODO_QUOTA),
         dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
     )
 
@@ -80,7 +86,7 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number of minutes, got {raw!r}") from None
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}") from None
     if value <= 0:
         raise ConfigError(f"{name} must be positive, got {value}")
     return value

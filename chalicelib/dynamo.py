@@ -57,6 +57,38 @@ def failed_condition(reason: dict[str, Any]) -> bool:
     return reason.get("Code") == "ConditionalCheckFailed"
 
 
+class Cancelled(Exception):
+    """A cancelled transaction, each item's reason under the name its item was given."""
+
+    def __init__(self, reasons: dict[str, dict[str, Any]]) -> None:
+        super().__init__(", ".join(f"{name}: {r.get('Code')}" for name, r in reasons.items()))
+        self.reasons = reasons
+
+    def failed(self, name: str) -> bool:
+        """Whether the named item's condition was false (not merely contended)."""
+        return failed_condition(self.reasons.get(name, {}))
+
+    def old_item(self, name: str) -> Item | None:
+        """The named item as it stood when its condition failed; None if it did not exist."""
+        return self.reasons.get(name, {}).get("Item")
+
+
+def transact(client: Any, items: dict[str, dict[str, Any]]) -> None:
+    """Run the items as one TransactWriteItems, or raise Cancelled with named reasons.
+
+    Naming each item means callers ask "did the claim fail?" rather than
+    counting positions in DynamoDB's list of reasons.
+    """
+    try:
+        with transient_failures_as_unavailable("TransactWriteItems"):
+            client.transact_write_items(TransactItems=list(items.values()))
+    except ClientError as error:
+        if error_code(error) != "TransactionCanceledException":
+            raise
+        reasons = cancellation_reasons(error)
+        raise Cancelled(dict(zip(items, reasons, strict=False))) from None
+
+
 @contextmanager
 def transient_failures_as_unavailable(operation: str) -> Iterator[None]:
     """Turn throttling, server errors and network faults into Unavailable.

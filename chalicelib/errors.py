@@ -54,6 +54,14 @@ class PreconditionFailed(ServiceError):
     pass
 
 
+class QuotaExceeded(ServiceError):
+    """The user already holds as many todos as the stage allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You can keep at most {limit} todos; delete some to add more.")
+        self.limit = limit
+
+
 class Unavailable(ServiceError):
     """A dependency failed after retries; the client may try again later."""
 

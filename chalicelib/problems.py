@@ -20,6 +20,7 @@ _PROBLEM_TYPES: dict[type[Exception], tuple[int, str, str]] = {
     errors.Unauthenticated: (401, "unauthenticated", "Authentication required"),
     errors.NotFound: (404, "not-found", "Not found"),
     errors.Conflict: (409, "conflict", "Conflict"),
+    errors.QuotaExceeded: (409, "quota-exceeded", "Quota exceeded"),
     errors.PreconditionFailed: (412, "precondition-failed", "Precondition failed"),
     errors.PayloadTooLarge: (413, "payload-too-large", "Payload too large"),
     errors.InvalidInput: (422, "validation-error", "Invalid input"),
@@ -83,6 +84,8 @@ def _extras(error: errors.ServiceError) -> dict[str, Any]:
         return {"reason": error.reason}
     if isinstance(error, errors.Conflict) and error.field:
         return {"field": error.field}
+    if isinstance(error, errors.QuotaExceeded):
+        return {"limit": error.limit}
     return {}
 
 

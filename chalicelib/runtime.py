@@ -80,7 +80,7 @@ def _client_config() -> Any:
 
 @cache
 def todo_store() -> TodoStore:
-    return TodoStore(dynamodb_client(), settings().table_name)
+    return TodoStore(dynamodb_client(), settings().table_name, settings().todo_quota)
 
 
 @cache

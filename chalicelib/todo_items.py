@@ -6,6 +6,8 @@ Each user's data lives in one partition, ``USER#<user id>``:
   ``status_sk`` (``<STATUS>#<id>``) feeds the ``by_status`` local index.
 * ``TITLE#<digest of title>``: the claim that makes a title unique per user
   (see title_claims).
+* ``COUNT#todos``: how many todos the user has, in ``todos``. Every create and
+  delete changes it in the same transaction, so the quota holds under races.
 """
 
 from typing import Any
@@ -16,6 +18,7 @@ from chalicelib.todos import Status, Todo
 
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
+COUNTER_SK = "COUNT#todos"
 STATUS_INDEX = "by_status"
 STALE_VERSION = "The todo has changed since the version given in If-Match."
 
@@ -32,6 +35,14 @@ def claim_key(user_id: str, title: str) -> Item:
     # A 255-character title can be 1,020 UTF-8 bytes: past the 1,024-byte
     # sort-key limit once prefixed, so the key holds a digest instead.
     return {"pk": s(partition(user_id)), "sk": s(TITLE_PREFIX + key_digest(title))}
+
+
+def counter_key(user_id: str) -> Item:
+    return {"pk": s(partition(user_id)), "sk": s(COUNTER_SK)}
+
+
+def counter_item(user_id: str, todos: int) -> Item:
+    return {**counter_key(user_id), "todos": n(todos)}
 
 
 def status_sk(status: Status, todo_id: str) -> str:

@@ -1,13 +1,18 @@
 """Todos in DynamoDB: reads, and writes guarded by conditions.
 
-Key layout and marshalling live in todo_items; title uniqueness in
-title_claims. Nothing above this module sees DynamoDB's shapes.
+Key layout and marshalling live in todo_items, title uniqueness in
+title_claims, and the per-user count behind the quota in todo_counter.
+Nothing above this module sees DynamoDB's shapes.
 """
 
+import random
+import time
 from typing import Any
 
-from chalicelib.dynamo import n, s, transient_failures_as_unavailable
-from chalicelib.title_claims import TitleClaims
+from chalicelib.dynamo import Cancelled, n, s, transact, transient_failures_as_unavailable
+from chalicelib.errors import Conflict, QuotaExceeded, Unavailable
+from chalicelib.title_claims import TITLE_TAKEN, claim_holder, claim_items
+from chalicelib.todo_counter import TodoCounter
 from chalicelib.todo_items import (
     STATUS_INDEX,
     TODO_PREFIX,
@@ -21,12 +26,15 @@ from chalicelib.todo_items import (
 )
 from chalicelib.todos import Status, Todo
 
+MAX_TRANSACTION_ATTEMPTS = 5
+Writes = dict[str, dict[str, Any]]
+
 
 class TodoStore:
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: Any, table_name: str, quota: int) -> None:
         self._client = client
         self._table = table_name
-        self._claims = TitleClaims(client, table_name)
+        self._counter = TodoCounter(client, table_name, quota)
 
     def list_all(self, user_id: str) -> list[Todo]:
         """Every todo of the user, oldest first, read strongly consistently."""
@@ -46,7 +54,7 @@ class TodoStore:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def insert(self, user_id: str, todo: Todo) -> None:
-        """Store a new todo, or raise Conflict if the user already has its title."""
+        """Store a new todo; Conflict if the user has its title, QuotaExceeded if they are full."""
         put_todo = {
             "Put": {
                 "TableName": self._table,
@@ -54,7 +62,8 @@ class TodoStore:
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
-        self._claims.write_claiming(user_id, todo.title, todo.id, put_todo)
+        writes = {"todo": put_todo, "count": self._counter.add_one(user_id)}
+        self._write(user_id, writes, title=todo.title, todo_id=todo.id)
 
     def set_status(
         self,
@@ -93,22 +102,19 @@ class TodoStore:
         *,
         expected_title: str | None = None,
         expected_versions: list[int] | None = None,
-    ) -> Todo:
+    ) -> None:
+        """Delete a todo and count it out, in one transaction."""
         condition, values = guard(expected_title, expected_versions)
-        optional = {"ExpressionAttributeValues": values} if values else {}
-        with transient_failures_as_unavailable("DeleteItem"):
-            try:
-                result = self._client.delete_item(
-                    TableName=self._table,
-                    Key=todo_key(user_id, todo_id),
-                    ConditionExpression=condition,
-                    ReturnValues="ALL_OLD",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                    **optional,
-                )
-            except self._client.exceptions.ConditionalCheckFailedException as error:
-                raise guard_failure(error.response.get("Item"), expected_title) from None
-        return todo_from_item(result["Attributes"])
+        delete: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": todo_key(user_id, todo_id),
+            "ConditionExpression": condition,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            delete["ExpressionAttributeValues"] = values
+        writes = {"todo": {"Delete": delete}, "count": self._counter.take_one(user_id)}
+        self._write(user_id, writes, expected_title=expected_title)
 
     def get(self, user_id: str, todo_id: str) -> Todo | None:
         with transient_failures_as_unavailable("GetItem"):
@@ -160,7 +166,56 @@ class TodoStore:
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
-        self._claims.write_claiming(user_id, changed.title, current.id, update)
+        self._write(user_id, {"todo": update}, title=changed.title, todo_id=current.id)
+
+    def _write(
+        self,
+        user_id: str,
+        writes: Writes,
+        *,
+        title: str | None = None,
+        todo_id: str = "",
+        expected_title: str | None = None,
+    ) -> None:
+        """Run `writes` as one transaction, with the claim on `title` when one is given.
+
+        A cancelled attempt either ends the write (the todo's guard failed,
+        the title is taken, the quota is full) or teaches the next attempt
+        something (who holds the claim, that the counter needs starting).
+        Only an attempt cancelled by contention alone waits before retrying.
+        """
+        holder: str | None = None
+        for attempt in range(MAX_TRANSACTION_ATTEMPTS):
+            items = dict(writes)
+            if title is not None:
+                items.update(claim_items(self._table, user_id, title, todo_id, holder))
+            try:
+                transact(self._client, items)
+                return
+            except Cancelled as cancelled:
+                learned, holder = self._learn(user_id, cancelled, holder, expected_title)
+            if not learned:
+                _back_off(attempt)
+        raise Unavailable("Too many concurrent changes; try again shortly.")
+
+    def _learn(
+        self, user_id: str, cancelled: Cancelled, holder: str | None, expected_title: str | None
+    ) -> tuple[bool, str | None]:
+        """Raise the error a cancellation means, or return (learned something, next holder)."""
+        if cancelled.failed("todo"):
+            raise guard_failure(cancelled.old_item("todo"), expected_title)
+        if cancelled.failed("holder"):
+            raise Conflict(TITLE_TAKEN, field="title")
+        if cancelled.failed("claim"):
+            new_holder = claim_holder(cancelled.old_item("claim"))
+            if new_holder != holder:
+                return True, new_holder  # settle the title before judging the quota
+        if cancelled.failed("count"):
+            if cancelled.old_item("count") is not None:
+                raise QuotaExceeded(self._counter.quota)
+            self._counter.start(user_id)
+            return True, holder
+        return False, holder
 
     def _page_query(self, user_id: str, status: Status | None, after_id: str | None) -> dict:
         owner = s(partition(user_id))
@@ -181,3 +236,7 @@ class TodoStore:
                 start["status_sk"] = s(status_sk(status, after_id))
             query["ExclusiveStartKey"] = start
         return {"TableName": self._table, **query}
+
+
+def _back_off(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security

@@ -5,26 +5,20 @@
 * ``EMAIL#<digest of normalised email>`` claims the email for one user id.
 
 Both are written in one transaction, each conditional on not existing, so
-two concurrent sign-ups can never share a username or an email.
+two concurrent sign-ups can never share a username or an email. The same
+transaction starts the user's todo counter at zero (see todo_counter).
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from chalicelib.dynamo import (
-    cancellation_reasons,
-    error_code,
-    failed_condition,
-    key_digest,
-    s,
-    transient_failures_as_unavailable,
-)
+from chalicelib.dynamo import Cancelled, key_digest, s, transact, transient_failures_as_unavailable
 from chalicelib.errors import Conflict, Unavailable
+from chalicelib.todo_items import counter_item
 from chalicelib.users import email_key, username_key
 
 USER_SK = "USER"
+_UNCLAIMED = "attribute_not_exists(pk)"
 EMAIL_SK = "EMAIL"
 
 
@@ -62,18 +56,19 @@ class UserStore:
             "sk": s(EMAIL_SK),
             "user_id": s(user.id),
         }
-        unclaimed = "attribute_not_exists(pk)"
-        puts = [
-            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": unclaimed}}
-            for item in (user_item, email_item)
-        ]
+        items = {
+            "username": user_item,
+            "email": email_item,
+            "counter": counter_item(user.id, 0),
+        }
+        puts = {name: {"Put": self._unclaimed(item)} for name, item in items.items()}
         try:
-            with transient_failures_as_unavailable("TransactWriteItems"):
-                self._client.transact_write_items(TransactItems=puts)
-        except ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            raise _sign_up_failure(cancellation_reasons(error)) from None
+            transact(self._client, puts)
+        except Cancelled as cancelled:
+            raise _sign_up_failure(cancelled) from None
+
+    def _unclaimed(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {"TableName": self._table, "Item": item, "ConditionExpression": _UNCLAIMED}
 
     def credentials(self, username: str) -> Credentials | None:
         with transient_failures_as_unavailable("GetItem"):
@@ -93,10 +88,9 @@ def _username_pk(username: str) -> str:
     return "USERNAME#" + key_digest(username_key(username))
 
 
-def _sign_up_failure(reasons: list[dict[str, Any]]) -> Exception:
-    username_reason, email_reason = [*reasons, {}, {}][:2]
-    if failed_condition(username_reason):
+def _sign_up_failure(cancelled: Cancelled) -> Exception:
+    if cancelled.failed("username"):
         return Conflict("That username is already taken.", field="username")
-    if failed_condition(email_reason):
+    if cancelled.failed("email"):
         return Conflict("That email is already registered.", field="email")
     return Unavailable("Sign-up could not complete; try again shortly.")

@@ -59,13 +59,13 @@ def test_edit_is_one_query_then_one_conditional_write(
     assert calls.operations == ["Query", "UpdateItem"]
 
 
-def test_delete_is_one_query_then_one_conditional_write(
+def test_delete_is_one_query_then_one_transaction_that_also_counts_it_out(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
     client.http.post("/v1/item/create/a", headers=auth(token))
     calls = dynamodb_calls.during()
     post_json(client, "/v1/item/delete", {"title": "a", "status": "DONE"}, auth(token))
-    assert calls.operations == ["Query", "DeleteItem"]
+    assert calls.operations == ["Query", "TransactWriteItems"]
 
 
 def test_get_follows_every_page(client: Client, token: str, dynamodb_calls: CallLog) -> None:
@@ -130,13 +130,13 @@ def test_v2_rename_is_one_read_and_one_transaction(
     assert calls.operations == ["GetItem", "TransactWriteItems"]
 
 
-def test_v2_delete_is_one_conditional_write(
+def test_v2_delete_is_one_transaction_that_also_counts_it_out(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
     todo = _v2_todo(client, token)
     calls = dynamodb_calls.during()
     client.http.delete(f"/v2/todos/{todo['id']}", headers=bearer(token))
-    assert calls.operations == ["DeleteItem"]
+    assert calls.operations == ["TransactWriteItems"]
 
 
 def test_v2_list_page_is_one_query(client: Client, token: str, dynamodb_calls: CallLog) -> None:

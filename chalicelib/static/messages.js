@@ -25,6 +25,9 @@ export const SESSION_MESSAGES = {
 
 export function describe(error, context = {}) {
   if (error.kind in FIXED) return FIXED[error.kind];
+  if (error.kind === "conflict" && error.problem.type?.endsWith("/quota-exceeded")) {
+    return `You have reached the limit of ${error.problem.limit} items. Delete some to add more.`;
+  }
   if (error.kind === "conflict") {
     const conflict = CONFLICTS[error.problem.field] ?? CONFLICTS.title;
     return conflict(context);

@@ -21,6 +21,7 @@ from tests.perf.harness import Harness, configure_environment
 from tests.perf.hotspots import profile_warm
 from tests.perf.login import PASSWORD, measure_login
 from tests.perf.package_size import measure_package
+from tests.perf.quota_list import measure_quota_list, unbounded
 from tests.perf.report import load_section
 from tests.perf.scaling import measure_scaling
 from tests.perf.stack import embedded_dynamodb
@@ -55,6 +56,11 @@ def run(args: argparse.Namespace) -> dict:
             figures["scaling"] = measure_scaling(
                 harness, database, scaling_token, args.list_repeats
             )
+            step("v1 list at the quota", args.list_repeats, "repeats")
+            quota_token = new_user(harness, f"{name}-quota", PASSWORD)
+            figures["quota_list"] = measure_quota_list(
+                harness, database, quota_token, args.list_repeats
+            )
         finally:
             harness.close()
     step("package size", 1, "measurement")
@@ -88,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(text)
         print(f"Wrote {DOC}", file=sys.stderr)
-    return 0
+    problems = unbounded(figures["quota_list"])
+    for problem in problems:
+        print(f"REGRESSION: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

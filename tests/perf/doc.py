@@ -40,6 +40,7 @@ def render(figures: dict[str, Any], load_text: str) -> str:
         "## Login and sign-up\n\n" + login_section(figures["login"]),
         "## Package size\n\n" + package_section(figures["package"]),
         "## Scaling: list cost as the list grows\n\n" + scaling_section(figures["scaling"]),
+        "## The v1 list at the quota\n\n" + quota_list_section(figures["quota_list"]),
         "## Where warm requests spend their time\n\n" + hotspot_section(figures["profile"]),
         doc_text.HOW_TO_READ,
         f"## Load test\n\n{doc_text.LOAD_BOUNDS}\n\n{LOAD_BEGIN}\n{load_text}\n{LOAD_END}",
@@ -212,6 +213,33 @@ def scaling_section(costs: list[Any]) -> str:
         "ratio",
     ]
     return doc_text.SCALING_TEXT + "\n\n" + table(header, rows)
+
+
+def quota_list_section(result: Any) -> str:
+    small, full = result.small, result.full
+    rows = [
+        [
+            f"{cost.items:,}",
+            ms(cost.seconds),
+            ratio(cost.seconds, small.seconds),
+            ms(cost.overhead),
+            ratio(cost.overhead, small.overhead),
+            f"{cost.body_bytes:,}",
+            ratio(cost.body_bytes, small.body_bytes),
+            cost.calls,
+            f"{cost.items_read:,}",
+        ]
+        for cost in (small, full)
+    ]
+    header = ["items", "handler", "ratio", "own time", "ratio", "body bytes", "ratio"]
+    bound = (
+        f"Bounded by the quota: v1 read {full.items_read:,} items with the quota at "
+        f"{result.quota:,}, and a create past it got {result.create_past_quota}. "
+        "`make bench` exits non-zero if either stops holding."
+    )
+    return "\n\n".join(
+        [doc_text.QUOTA_LIST_TEXT, table([*header, "DynamoDB calls", "items read"], rows), bound]
+    )
 
 
 def hotspot_section(stats: Any) -> str:

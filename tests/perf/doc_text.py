@@ -47,6 +47,11 @@ a `Limit`, so v2's handler time grows here while the items it reads do not;
 DynamoDB reads only what a Query returns. Own time and items read are the
 service's figures."""
 
+QUOTA_LIST_TEXT = """The most a v1 call can be made to read: one user's list filled to the
+stage's todo quota with 220-character titles, read whole through
+`GET /v1/item/get` (medians), beside the same read at 10 items. The quota
+is what bounds it: a list cannot grow past it, so no v1 call reads more."""
+
 HOTSPOT_TEXT = """cProfile over the handler calls of warm v1 and v2 cycles (every route
 above but login), counting CPU time, so that waiting on DynamoDB, and time
 this process spent descheduled, are charged to nobody. Own time is grouped

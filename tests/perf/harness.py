@@ -35,6 +35,7 @@ class Measured:
     calls: list[str]
     items_read: int
     cpu_overhead: float  # CPU time of the handler minus CPU time inside DynamoDB calls
+    body_bytes: int = 0
 
     @property
     def overhead(self) -> float:
@@ -125,6 +126,7 @@ class Harness:
             meter.calls,
             meter.items_read,
             cpu_seconds - meter.cpu_seconds,
+            len(text.encode()),
         )
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.board import new_todo
+from chalicelib.todo_items import counter_item
 from chalicelib.todo_store import TodoStore
 from chalicelib.todos import Status
 from chalicelib.tokens import verify_token
@@ -45,14 +46,17 @@ class CapturingClient:
         self.items: list[dict[str, Any]] = []
 
     def transact_write_items(self, TransactItems: list[dict]) -> None:
-        self.items += [entry["Put"]["Item"] for entry in TransactItems]
+        self.items += [entry["Put"]["Item"] for entry in TransactItems if "Put" in entry]
 
 
-def seed(client: Any, user_id: str, first: int, count: int) -> None:
+def seed(client: Any, user_id: str, first: int, count: int, title_chars: int = 0) -> None:
+    """Store todos numbered from `first`, padded to title_chars, and count them."""
     capture = CapturingClient()
-    store = TodoStore(capture, LOCAL_TABLE)
+    store = TodoStore(capture, LOCAL_TABLE, quota=first + count)
     for number in range(first, first + count):
-        store.insert(user_id, new_todo(f"item {number}", Status.PENDING))
+        title = f"item {number} ".ljust(title_chars, "x")
+        store.insert(user_id, new_todo(title, Status.PENDING))
+    capture.items.append(counter_item(user_id, first + count))
     for start in range(0, len(capture.items), BATCH):
         puts = [{"PutRequest": {"Item": item}} for item in capture.items[start : start + BATCH]]
         pending = {LOCAL_TABLE: puts}

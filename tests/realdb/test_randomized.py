@@ -4,13 +4,17 @@ Each thread owns a set of titles (its namespace) within a user shared with
 another thread, so every answer it gets can be checked against its own
 model while the other thread writes to the same partition. At the end, the
 table must hold exactly the union of the models: nothing lost, nothing
-duplicated, and no answer was a 5xx.
+duplicated, no answer was a 5xx, and each user's todo counter equals the
+todos they hold.
 """
 
 import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
+
+import jwt
 
 from tests.realdb.conftest import Handler, Reply
 
@@ -129,7 +133,9 @@ class Worker:
         return title.startswith(self.namespace + "-")
 
 
-def test_a_thousand_mixed_operations_end_in_exactly_the_modelled_state(handler: Handler) -> None:
+def test_a_thousand_mixed_operations_end_in_exactly_the_modelled_state(
+    handler: Handler, table_client: Any, real_table: str
+) -> None:
     tokens = [handler.new_user() for _ in range(USERS)]
     workers = [
         Worker(handler, tokens[n % USERS], f"w{n}", random.Random(n))  # noqa: S311
@@ -146,3 +152,11 @@ def test_a_thousand_mixed_operations_end_in_exactly_the_modelled_state(handler: 
         stored = sharing[0].all_todos()
         assert {todo["title"]: todo["status"] for todo in stored} == expected
         assert len(stored) == len(expected)
+        assert todo_counter(table_client, real_table, token) == len(expected)
+
+
+def todo_counter(table_client: Any, table: str, token: str) -> int:
+    user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "COUNT#todos"}}
+    item = table_client.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    return int(item["todos"]["N"])

@@ -1,0 +1,133 @@
+"""The per-user todo quota, through the v1 and v2 routes."""
+
+import pytest
+from chalice.test import Client
+
+from chalicelib import runtime
+from infra.dev_stack import LOCAL_TABLE
+from tests.conftest import auth, bearer, send_json
+
+QUOTA = 3
+
+
+@pytest.fixture
+def quota(monkeypatch: pytest.MonkeyPatch, client: Client) -> int:
+    monkeypatch.setenv("TODO_QUOTA", str(QUOTA))
+    runtime.reset()
+    return QUOTA
+
+
+def create_v2(client: Client, token: str, title: str):
+    return send_json(client, "POST", "/v2/todos", {"title": title}, bearer(token))
+
+
+def create_v1(client: Client, token: str, title: str):
+    return client.http.post(f"/v1/item/create/{title}", headers=auth(token))
+
+
+def user_id_of(token: str) -> str:
+    import jwt
+
+    return jwt.decode(token, options={"verify_signature": False})["sub"]
+
+
+def stored_counter(token: str) -> int | None:
+    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
+    item = runtime.dynamodb_client().get_item(TableName=LOCAL_TABLE, Key=key).get("Item")
+    return int(item["todos"]["N"]) if item else None
+
+
+def test_a_create_past_the_quota_is_409_quota_exceeded_naming_the_limit(
+    client: Client, token: str, quota: int
+) -> None:
+    # GIVEN a user holding as many todos as the quota allows
+    for index in range(quota):
+        assert create_v2(client, token, f"t{index}").status_code == 201
+    # WHEN they create one more, through either version
+    over_v2 = create_v2(client, token, "one too many")
+    over_v1 = create_v1(client, token, "one-too-many")
+    # THEN both are refused with the same problem, and nothing is stored
+    for reply in (over_v2, over_v1):
+        assert reply.status_code == 409
+        assert reply.json_body["type"].endswith("quota-exceeded")
+        assert reply.json_body["limit"] == quota
+        assert str(quota) in reply.json_body["detail"]
+    state = client.http.get("/v1/item/get", headers=auth(token)).json_body
+    assert state["pending_item_count"] == quota
+    assert stored_counter(token) == quota
+
+
+def test_deleting_one_frees_a_place_under_the_quota(client: Client, token: str, quota: int) -> None:
+    ids = [create_v2(client, token, f"t{index}").json_body["id"] for index in range(quota)]
+    client.http.delete(f"/v2/todos/{ids[0]}", headers=bearer(token))
+    send_json(client, "POST", "/v1/item/delete", {"title": "t1", "status": "DONE"}, auth(token))
+    assert create_v2(client, token, "again").status_code == 201
+    assert create_v1(client, token, "and-again").status_code == 200
+    assert create_v2(client, token, "too many").status_code == 409
+    assert stored_counter(token) == quota
+
+
+def test_an_existing_title_at_the_quota_is_still_the_v1_no_op_and_a_v2_title_conflict(
+    client: Client, token: str, quota: int
+) -> None:
+    for index in range(quota):
+        create_v1(client, token, f"t{index}")
+    v1 = create_v1(client, token, "t0")
+    v2 = create_v2(client, token, "t0")
+    assert (v1.status_code, v1.json_body["pending_item_count"]) == (200, quota)
+    assert (v2.status_code, v2.json_body["field"]) == (409, "title")
+
+
+def test_status_changes_and_renames_are_allowed_at_the_quota(
+    client: Client, token: str, quota: int
+) -> None:
+    ids = [create_v2(client, token, f"t{index}").json_body["id"] for index in range(quota)]
+    path = f"/v2/todos/{ids[0]}"
+    renamed = send_json(client, "PATCH", path, {"title": "renamed"}, bearer(token))
+    done = send_json(client, "PATCH", path, {"status": "DONE"}, bearer(token))
+    assert (renamed.status_code, done.status_code) == (200, 200)
+    assert stored_counter(token) == quota
+
+
+def test_a_user_from_before_the_counter_gets_one_counted_from_their_todos(
+    client: Client, token: str, quota: int
+) -> None:
+    # GIVEN a user whose todos were stored before counters existed
+    create_v2(client, token, "old one")
+    create_v2(client, token, "old two")
+    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
+    runtime.dynamodb_client().delete_item(TableName=LOCAL_TABLE, Key=key)
+    # WHEN they next create and delete
+    assert create_v2(client, token, "new").status_code == 201
+    assert create_v2(client, token, "past the quota").status_code == 409
+    # THEN the counter was started from the todos they had, and stays exact
+    assert stored_counter(token) == quota
+    send_json(
+        client, "POST", "/v1/item/delete", {"title": "old one", "status": "DONE"}, auth(token)
+    )
+    assert stored_counter(token) == quota - 1
+
+
+def test_a_delete_is_the_first_write_to_start_a_missing_counter(
+    client: Client, token: str, quota: int
+) -> None:
+    created = [create_v2(client, token, f"t{index}").json_body for index in range(2)]
+    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
+    runtime.dynamodb_client().delete_item(TableName=LOCAL_TABLE, Key=key)
+    deleted = client.http.delete(f"/v2/todos/{created[0]['id']}", headers=bearer(token))
+    assert deleted.status_code == 204
+    assert stored_counter(token) == 1
+
+
+def test_sign_up_starts_the_counter_at_zero(client: Client, token: str) -> None:
+    assert stored_counter(token) == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_a_quota_that_is_not_a_positive_whole_number_is_a_config_error(
+    client: Client, token: str, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TODO_QUOTA", value)
+    runtime.reset()
+    reply = create_v2(client, token, "x")
+    assert reply.status_code == 503

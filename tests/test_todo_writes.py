@@ -1,0 +1,156 @@
+"""Unit tests for TodoStore's transactional writes: what each cancellation leads to.
+
+A fake client answers each transaction with a scripted outcome, naming the
+failed items by what they are (the todo, the counter, the claim, the
+holder check), the way DynamoDB lists one reason per item.
+"""
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib import todo_store
+from chalicelib.errors import Conflict, NotFound, QuotaExceeded, Unavailable
+from chalicelib.todo_store import MAX_TRANSACTION_ATTEMPTS, TodoStore
+from chalicelib.todos import Status, Todo
+
+QUOTA = 3
+NEW_TODO = Todo("01J0000000000000000000NEW0", "washing", Status.PENDING, "t", "t", 1)
+Outcome = dict[str, tuple[str, dict | None]] | None
+
+
+def role(item: dict[str, Any]) -> str:
+    """What a transaction item is, from its operation and sort key."""
+    operation, body = next(iter(item.items()))
+    sort_key = body.get("Key", body.get("Item", {}))["sk"]["S"]
+    if sort_key.startswith("COUNT#"):
+        return "count"
+    if sort_key.startswith("TITLE#"):
+        return "claim"
+    return "holder" if operation == "ConditionCheck" else "todo"
+
+
+class FakeClient:
+    """Answers each transaction with the next scripted outcome, recording what was sent."""
+
+    class exceptions:  # mirrors botocore's client.exceptions
+        ConditionalCheckFailedException = type("ConditionalCheckFailed", (Exception,), {})
+
+    def __init__(self, *outcomes: Outcome, todo_count: int = 0) -> None:
+        self._outcomes = list(outcomes)
+        self._todo_count = todo_count
+        self.sent: list[list[dict]] = []
+        self.counters_put: list[dict] = []
+
+    def transact_write_items(self, TransactItems: list[dict]) -> None:
+        self.sent.append(TransactItems)
+        outcome = self._outcomes.pop(0)
+        if outcome is None:
+            return
+        reasons = []
+        for item in TransactItems:
+            code, old = outcome.get(role(item), ("None", None))
+            reasons.append({"Code": code} | ({"Item": old} if old is not None else {}))
+        error = {"Code": "TransactionCanceledException", "Message": "cancelled"}
+        raise ClientError({"Error": error, "CancellationReasons": reasons}, "TransactWriteItems")
+
+    def query(self, **query: Any) -> dict:
+        assert query["Select"] == "COUNT"
+        return {"Count": self._todo_count}
+
+    def put_item(self, **put: Any) -> None:
+        self.counters_put.append(put["Item"])
+
+
+def held_by(todo_id: str) -> tuple[str, dict]:
+    return "ConditionalCheckFailed", {"todo_id": {"S": todo_id}}
+
+
+FAILED = ("ConditionalCheckFailed", None)
+CONTENDED = ("TransactionConflict", None)
+
+
+@pytest.fixture
+def back_offs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    monkeypatch.setattr(todo_store, "_back_off", calls.append)
+    return calls
+
+
+def insert(client: FakeClient) -> None:
+    TodoStore(client, "t", QUOTA).insert("user", NEW_TODO)
+
+
+def roles(transaction: list[dict]) -> list[str]:
+    return [role(item) for item in transaction]
+
+
+def test_a_free_title_under_the_quota_is_one_transaction(back_offs: list[int]) -> None:
+    client = FakeClient(None)
+    insert(client)
+    assert [roles(sent) for sent in client.sent] == [["todo", "count", "claim"]]
+    assert back_offs == []
+
+
+def test_a_held_title_checks_its_holder_at_once_then_conflicts(back_offs: list[int]) -> None:
+    client = FakeClient({"claim": held_by("old-id")}, {"holder": FAILED})
+    with pytest.raises(Conflict):
+        insert(client)
+    holder_check = client.sent[1][roles(client.sent[1]).index("holder")]
+    assert holder_check["ConditionCheck"]["Key"]["sk"] == {"S": "TODO#old-id"}
+    assert back_offs == []
+
+
+def test_a_stale_claim_is_taken_over_at_once(back_offs: list[int]) -> None:
+    client = FakeClient({"claim": held_by("old-id")}, None)
+    insert(client)
+    take_over = client.sent[1][roles(client.sent[1]).index("claim")]
+    assert take_over["Put"]["ConditionExpression"] == "todo_id = :holder"
+    assert back_offs == []
+
+
+def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[int]) -> None:
+    client = FakeClient({"count": ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})})
+    with pytest.raises(QuotaExceeded) as raised:
+        insert(client)
+    assert raised.value.limit == QUOTA
+    assert len(client.sent) == 1
+
+
+def test_a_taken_title_wins_over_a_full_quota(back_offs: list[int]) -> None:
+    full = ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})
+    client = FakeClient({"claim": held_by("old-id"), "count": full}, {"holder": FAILED})
+    with pytest.raises(Conflict):
+        insert(client)
+
+
+def test_a_missing_counter_is_started_from_a_count_then_the_write_retried(
+    back_offs: list[int],
+) -> None:
+    client = FakeClient({"count": FAILED}, None, todo_count=2)
+    insert(client)
+    assert [item["todos"] for item in client.counters_put] == [{"N": "2"}]
+    assert len(client.sent) == 2
+    assert back_offs == []
+
+
+def test_contention_retries_the_same_transaction_after_a_back_off(back_offs: list[int]) -> None:
+    client = FakeClient({"claim": CONTENDED}, None)
+    insert(client)
+    assert client.sent[0] == client.sent[1]
+    assert back_offs == [0]
+
+
+def test_endless_contention_gives_up_as_unavailable(back_offs: list[int]) -> None:
+    client = FakeClient(*[{"claim": CONTENDED}] * MAX_TRANSACTION_ATTEMPTS)
+    with pytest.raises(Unavailable):
+        insert(client)
+    assert back_offs == list(range(MAX_TRANSACTION_ATTEMPTS))
+
+
+def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[int]) -> None:
+    client = FakeClient({"todo": FAILED})
+    with pytest.raises(NotFound):
+        TodoStore(client, "t", QUOTA).delete("user", "some-id", expected_title="washing")
+    assert roles(client.sent[0]) == ["todo", "count"]
