@@ -1,45 +1,100 @@
-"""Entity tags for todos: a strong ETag per stored version."""
+"""Entity tags and the If-Match / If-None-Match preconditions of RFC 9110.
+
+A header is parsed as a whole: `*`, or a comma-separated list of entity
+tags, each `"opaque"` or `W/"opaque"`. Anything else is a malformed request
+(400) rather than something to search for a tag-like substring. The list is
+capped, because each tag becomes an operand of a DynamoDB condition and
+DynamoDB refuses an IN with more than 100 of them.
+"""
 
 import re
+from dataclasses import dataclass
 
-_TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
-# Our versions are small ASCII integers. Anything else, including Unicode
-# digits int() refuses and numbers too long for DynamoDB, matches nothing.
-_VERSION = re.compile(r"[0-9]{1,18}")
+from chalicelib.errors import MalformedRequest
+
+MAX_TAGS = 16
+# One list element and the comma (or end) after it. Empty elements are
+# tolerated, as RFC 9110 section 5.6.1.2 asks of recipients. `weak` is
+# case-sensitive and takes no space before the quote. Any character past
+# ASCII counts as obs-text, so a header reads the same whether it arrived
+# as latin-1 bytes over the wire or as text in-process.
+_ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([\x21\x23-\x7e\x80-\U0010ffff]*)")?[ \t]*(,|\Z)')
+# Our versions, written the one way etag_for writes them: no sign, no
+# leading zero, and short enough for DynamoDB's numbers.
+_VERSION = re.compile(r"[1-9][0-9]{0,17}")
+
+
+@dataclass(frozen=True)
+class EntityTag:
+    opaque: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """A parsed If-Match or If-None-Match: any current entity (`*`), or these tags."""
+
+    any_entity: bool
+    tags: tuple[EntityTag, ...]
 
 
 def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
-def parse_tag_list(header: str) -> tuple[bool, list[tuple[bool, str]]]:
-    """Split an If-Match / If-None-Match value into (is_star, [(weak, opaque)])."""
-    if header.strip() == "*":
-        return True, []
-    return False, [(bool(m.group(1)), m.group(2)) for m in _TAG.finditer(header)]
+def parse_precondition(header: str, name: str) -> Precondition:
+    if header.strip(" \t") == "*":
+        return Precondition(True, ())
+    tags = _tag_list(header, name)
+    if not tags:
+        raise MalformedRequest(f"{name} must be * or a list of entity tags.")
+    if len(tags) > MAX_TAGS:
+        raise MalformedRequest(f"{name} may list at most {MAX_TAGS} entity tags.")
+    return Precondition(False, tuple(tags))
 
 
 def if_match_versions(header: str | None) -> list[int] | None:
-    """Versions an If-Match header accepts; None means no precondition.
+    """The versions an If-Match header accepts; None when it sets no condition.
 
-    If-Match uses strong comparison, so weak tags never match. Tags that are
-    not ours match nothing, which the store reports as 412 (or 404).
+    Strong comparison: a weak tag never matches, and neither does any
+    opaque text other than a version as etag_for writes it ("01" is not
+    "1"). A list that can match nothing gives an empty list, which the
+    store turns into 412 (or 404 when there is no such todo).
     """
     if header is None:
         return None
-    star, tags = parse_tag_list(header)
-    if star:
+    precondition = parse_precondition(header, "If-Match")
+    if precondition.any_entity:
         return None
-    versions = [int(tag) for weak, tag in tags if not weak and _VERSION.fullmatch(tag)]
-    return versions or [-1]
+    return [
+        int(tag.opaque)
+        for tag in precondition.tags
+        if not tag.weak and _VERSION.fullmatch(tag.opaque)
+    ]
 
 
 def if_none_match_hits(header: str | None, current: str) -> bool:
-    """Whether If-None-Match names the current entity tag (given with its quotes).
+    """Whether If-None-Match names `current` (an entity tag with its quotes).
 
-    It uses weak comparison: W/"3" and "3" both match "3".
+    Weak comparison: W/"3" and "3" both match "3"; the opaque text must be equal.
     """
     if header is None:
         return False
-    star, tags = parse_tag_list(header)
-    return star or any(f'"{opaque}"' == current for _weak, opaque in tags)
+    precondition = parse_precondition(header, "If-None-Match")
+    current_opaque = current.removeprefix("W/").strip('"')
+    return precondition.any_entity or any(t.opaque == current_opaque for t in precondition.tags)
+
+
+def _tag_list(header: str, name: str) -> list[EntityTag]:
+    tags: list[EntityTag] = []
+    position = 0
+    while True:
+        element = _ELEMENT.match(header, position)
+        if element is None:
+            raise MalformedRequest(f"{name} must be * or a list of entity tags.")
+        weak, opaque, separator = element.groups()
+        if opaque is not None:
+            tags.append(EntityTag(opaque, weak is not None))
+        if not separator:
+            return tags
+        position = element.end()

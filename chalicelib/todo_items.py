@@ -20,6 +20,7 @@ TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
 COUNTER_SK = "COUNT#todos"
 STATUS_INDEX = "by_status"
+NO_VERSION = 0  # versions start at 1
 STALE_VERSION = "The todo has changed since the version given in If-Match."
 
 
@@ -81,9 +82,12 @@ def guard(expected_title: str | None, expected_versions: list[int] | None) -> tu
         condition += " AND title = :expected_title"
         values[":expected_title"] = s(expected_title)
     if expected_versions is not None:
-        names = [f":version{index}" for index in range(len(expected_versions))]
+        # An If-Match that can match nothing still needs the write attempted,
+        # so that its failure says whether the todo is missing (404) or changed (412).
+        versions = expected_versions or [NO_VERSION]
+        names = [f":version{index}" for index in range(len(versions))]
         condition += f" AND version IN ({', '.join(names)})"
-        values.update({name: n(v) for name, v in zip(names, expected_versions, strict=True)})
+        values.update({name: n(v) for name, v in zip(names, versions, strict=True)})
     return condition, values
 
 
