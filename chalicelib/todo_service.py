@@ -172,4 +172,8 @@ def _cursor_position(cursor: str, status: Status | None, user_id: str, secret: b
         raise MalformedRequest(f"The cursor is not valid: {error}.") from None
     if position.status != (status.value if status else None):
         raise MalformedRequest("The cursor was made for a different status filter.")
+    if not _TODO_ID.fullmatch(position.after_id):
+        # Only a cursor signed with our key gets here; its id still goes into
+        # a DynamoDB key, so it must have the shape every todo id has.
+        raise MalformedRequest("The cursor is not valid: it names no todo.")
     return position.after_id

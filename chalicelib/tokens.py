@@ -1,5 +1,6 @@
 """JWT issue and verification. Pure functions: the caller supplies the secret."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -7,6 +8,11 @@ import jwt
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss"]
+# The subject becomes part of DynamoDB keys, so even a correctly signed
+# token must carry a short, printable ASCII one (our user ids are 32 hex
+# digits); nothing longer or stranger ever reaches a key.
+MAX_SUBJECT_CHARS = 64
+_SUBJECT = re.compile(rf"[\x21-\x7e]{{1,{MAX_SUBJECT_CHARS}}}")
 
 TokenProblem = Literal["missing", "expired", "invalid"]
 
@@ -52,6 +58,6 @@ def verify_token(token: str | None, *, secret: bytes, issuer: str) -> str:
     except jwt.PyJWTError:
         raise TokenRejected("invalid") from None
     subject = claims["sub"]
-    if not isinstance(subject, str) or not subject:
+    if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
         raise TokenRejected("invalid")
     return subject

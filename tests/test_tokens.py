@@ -130,3 +130,10 @@ def test_a_valid_token_signed_by_this_service_is_accepted(client: Client) -> Non
     token = jwt.encode(claims(sub="someone"), TEST_SECRET, "HS256")
     response = client.http.get("/v1/item/get", headers={"token": token})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("subject", ["x" * 65, "\ud800", "user one", "\u00e9"])
+def test_a_signed_token_whose_subject_could_not_be_a_user_id_is_invalid(subject: str) -> None:
+    token = jwt.encode(claims(sub=subject), SECRET, algorithm="HS256")
+    with pytest.raises(TokenRejected, match="invalid"):
+        verify_token(token, secret=SECRET, issuer=ISSUER)
