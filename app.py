@@ -1,8 +1,8 @@
-from chalicelib.middleware import request_log
-from chalicelib.pages import pages
-from chalicelib.threadsafe import ThreadSafeChalice
-from chalicelib.v1 import v1
-from chalicelib.v2 import v2
+from chalicelib.http.middleware import request_log
+from chalicelib.http.pages import pages
+from chalicelib.http.threadsafe import ThreadSafeChalice
+from chalicelib.http.v1 import v1
+from chalicelib.http.v2 import v2
 
 app = ThreadSafeChalice(app_name="todo-service")
 app.register_middleware(request_log, "http")

@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, table_definition
 
 TEST_SECRET = "route-tests-secret-that-is-long-enough-0123456789"

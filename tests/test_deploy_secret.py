@@ -7,8 +7,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib import runtime
-from chalicelib.config import ConfigError, load_signing_secret
+from chalicelib.platform import runtime
+from chalicelib.platform.config import ConfigError, load_signing_secret
 from infra.dev_stack import OFFLINE_AWS_ENV
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-AbCdEf"

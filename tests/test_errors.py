@@ -76,12 +76,13 @@ def test_wrong_content_type_is_a_415_problem(client: Client) -> None:
 def test_an_unexpected_failure_is_a_500_problem_without_details(
     client: Client, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import board
+
+    from chalicelib.use_cases import items_by_title
 
     def explode(*_args: object) -> None:
         raise KeyError("secret internal detail")
 
-    monkeypatch.setattr(board, "get_state", explode)
+    monkeypatch.setattr(items_by_title, "get_state", explode)
     response = client.http.get("/v1/item/get", headers=auth(token))
     problem = assert_problem(response, 500)
     assert "secret internal detail" not in response.body.decode()

@@ -17,8 +17,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from chalice.test import Client
 
-from chalicelib import runtime
-from chalicelib.runtime import RETRY_ATTEMPTS
+from chalicelib.platform import runtime
+from chalicelib.platform.runtime import RETRY_ATTEMPTS
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
 from tests.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
 

@@ -3,8 +3,8 @@
 import pytest
 from chalice.test import Client
 
-from chalicelib.errors import MalformedRequest
-from chalicelib.etags import MAX_TAGS, EntityTag, parse_precondition
+from chalicelib.domain.errors import MalformedRequest
+from chalicelib.http.etags import MAX_TAGS, EntityTag, parse_precondition
 from tests.conftest import bearer, send_json
 
 

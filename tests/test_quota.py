@@ -3,7 +3,7 @@
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from infra.dev_stack import LOCAL_TABLE
 from tests.conftest import auth, bearer, send_json
 

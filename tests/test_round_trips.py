@@ -69,7 +69,7 @@ def test_delete_is_one_query_then_one_transaction_that_also_counts_it_out(
 
 
 def test_get_follows_every_page(client: Client, token: str, dynamodb_calls: CallLog) -> None:
-    from chalicelib import runtime
+    from chalicelib.platform import runtime
 
     for index in range(5):
         client.http.post(f"/v1/item/create/item-{index}", headers=auth(token))

@@ -5,7 +5,7 @@ import threading
 import pytest
 from chalice.test import Client
 
-from chalicelib import v1
+from chalicelib.http import v1
 from tests.conftest import auth, log_in, post_json, sign_up
 
 

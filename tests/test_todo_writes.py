@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib import todo_store
-from chalicelib.errors import Conflict, NotFound, QuotaExceeded, Unavailable
-from chalicelib.todo_store import MAX_TRANSACTION_ATTEMPTS, TodoStore
-from chalicelib.todos import Status, Todo
+from chalicelib.domain.errors import Conflict, NotFound, QuotaExceeded, Unavailable
+from chalicelib.domain.todos import Status, Todo
+from chalicelib.storage import todo_store
+from chalicelib.storage.todo_store import MAX_TRANSACTION_ATTEMPTS, TodoStore
 
 QUOTA = 3
 NEW_TODO = Todo("01J0000000000000000000NEW0", "washing", Status.PENDING, "t", "t", 1)

@@ -8,7 +8,7 @@ import jwt
 import pytest
 from chalice.test import Client
 
-from chalicelib.tokens import TokenRejected, issue_token, verify_token
+from chalicelib.platform.tokens import TokenRejected, issue_token, verify_token
 from tests.conftest import TEST_SECRET
 
 SECRET = b"unit-test-secret-" * 4

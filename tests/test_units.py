@@ -2,9 +2,9 @@
 
 import pytest
 
-from chalicelib.config import ConfigError, load_settings, load_signing_secret
-from chalicelib.ids import new_todo_id
-from chalicelib.passwords import MEMORY_COST_KIB, hash_password, verify_password
+from chalicelib.domain.ids import new_todo_id
+from chalicelib.platform.config import ConfigError, load_settings, load_signing_secret
+from chalicelib.platform.passwords import MEMORY_COST_KIB, hash_password, verify_password
 
 
 def test_todo_ids_sort_in_creation_order_even_within_one_millisecond() -> None:

@@ -138,7 +138,7 @@ def test_ping_needs_no_token(client: Client) -> None:
 def test_unknown_user_still_costs_one_argon2_verification(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import passwords
+    from chalicelib.platform import passwords
 
     verified: list[str] = []
     real = passwords._hasher

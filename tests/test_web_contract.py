@@ -5,7 +5,7 @@ import json
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from tests.conftest import PASSWORD, auth, post_json, sign_up
 
 ORIGIN = "http://localhost:3000"

@@ -19,7 +19,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from infra.dev_stack import OFFLINE_AWS_ENV
 from tests.deploy.support import STAGES, Deployment, Packaged, deploy_to_moto, make_package
 

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from tests.deploy.support import LOGIN, Deployment, board, book_steps, send, sign_up_and_log_in
 
 

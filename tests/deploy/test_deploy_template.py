@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from infra.dev_stack import table_definition
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
 from tests.conftest import TEST_SECRET

@@ -1,4 +1,4 @@
-"""Every reply the HTTP-level suite receives is checked against chalicelib/openapi.json.
+"""Every reply the HTTP-level suite receives is checked against chalicelib/http/openapi.json.
 
 For the documented operation and status, the check covers: that the status is
 listed, the Content-Type, the body against its schema, and each documented
@@ -28,7 +28,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from chalicelib.openapi import OPENAPI_PATH
+from chalicelib.http.openapi import OPENAPI_PATH
 
 SPEC_URI = "urn:todo-service:openapi.json"
 GATEWAY_MISSING_ROUTE = {"message": "Missing Authentication Token"}

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from app import app
-from chalicelib.openapi import OPENAPI_PATH
+from chalicelib.http.openapi import OPENAPI_PATH
 from tests.http.openapi_contract import HTTP_METHODS
 
 if TYPE_CHECKING:

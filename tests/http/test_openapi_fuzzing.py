@@ -7,7 +7,7 @@ document does not allow. Seeded and derandomized, so every run sends the same
 cases; bounded at MAX_EXAMPLES per operation for fuzzing, plus the coverage
 phase's boundary and wrong-method cases: about 770 requests, half a minute.
 
-The document is loaded from chalicelib/openapi.json at import time, because
+The document is loaded from chalicelib/http/openapi.json at import time, because
 schemathesis's fixture-based loader (`schemathesis.pytest.from_fixture`)
 reads `Node._nodeid`, which pytest 9.2 no longer has. The module first checks
 that the live server serves exactly that file, so this is the served spec.
@@ -29,7 +29,7 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from chalicelib.openapi import OPENAPI_PATH
+from chalicelib.http.openapi import OPENAPI_PATH
 
 if TYPE_CHECKING:
     from conftest import V2Api

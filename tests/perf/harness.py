@@ -90,7 +90,7 @@ class Harness:
 
     def __init__(self) -> None:
         from app import app
-        from chalicelib import runtime
+        from chalicelib.platform import runtime
 
         runtime.READ_TIMEOUT_SECONDS = BENCH_READ_TIMEOUT_SECONDS
         runtime.reset()

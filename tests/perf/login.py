@@ -8,7 +8,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from chalicelib import passwords
+from chalicelib.platform import passwords
 from tests.perf.events import api_event
 from tests.perf.harness import Harness, Measured
 from tests.perf.report import median

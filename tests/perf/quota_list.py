@@ -9,8 +9,8 @@ quota: the list cannot be made longer, so no v1 call can read more.
 import os
 from dataclasses import dataclass
 
-from chalicelib.config import DEFAULT_TODO_QUOTA
-from chalicelib.tokens import verify_token
+from chalicelib.platform.config import DEFAULT_TODO_QUOTA
+from chalicelib.platform.tokens import verify_token
 from tests.perf.events import api_event
 from tests.perf.harness import ISSUER, Harness, Measured
 from tests.perf.report import median

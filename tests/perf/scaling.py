@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.board import new_todo
-from chalicelib.todo_items import counter_item
-from chalicelib.todo_store import TodoStore
-from chalicelib.todos import Status
-from chalicelib.tokens import verify_token
+from chalicelib.domain.todos import Status
+from chalicelib.platform.tokens import verify_token
+from chalicelib.storage.todo_keys import counter_item
+from chalicelib.storage.todo_store import TodoStore
+from chalicelib.use_cases.items_by_title import new_todo
 from infra.dev_stack import LOCAL_TABLE
 from tests.perf.events import api_event, bearer
 from tests.perf.harness import ISSUER, Harness, Measured

@@ -19,7 +19,7 @@ import pytest
 from chalice.config import Config
 from chalice.local import LocalGateway
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from infra.dev_stack import OFFLINE_AWS_ENV, PROJECT_DIR, create_table, local_client
 from infra.dynamodb_local import DynamoDBLocal, Unavailable, ensure_emulator
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from chalicelib.cursors import Position, encode_cursor
-from chalicelib.etags import MAX_TAGS
+from chalicelib.http.cursors import Position, encode_cursor
+from chalicelib.http.etags import MAX_TAGS
 from tests.realdb.conftest import Handler
 
 PARTITION_KEY_BYTES = 2048

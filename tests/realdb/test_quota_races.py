@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 import pytest
 
-from chalicelib import runtime
+from chalicelib.platform import runtime
 from tests.realdb.conftest import Handler, Reply
 
 QUOTA = 20

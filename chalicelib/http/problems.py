@@ -7,8 +7,9 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib import errors, logs
-from chalicelib.config import ConfigError
+from chalicelib.domain import errors
+from chalicelib.platform import logs
+from chalicelib.platform.config import ConfigError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Errors can be about one user's data and are never worth reusing.

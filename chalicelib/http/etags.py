@@ -10,7 +10,7 @@ DynamoDB refuses an IN with more than 100 of them.
 import re
 from dataclasses import dataclass
 
-from chalicelib.errors import MalformedRequest
+from chalicelib.domain.errors import MalformedRequest
 
 MAX_TAGS = 16
 # One list element and the comma (or end) after it. Empty elements are

@@ -12,9 +12,9 @@ Each user's data lives in one partition, ``USER#<user id>``:
 
 from typing import Any
 
-from chalicelib.dynamo import Item, key_digest, n, s
-from chalicelib.errors import NotFound, PreconditionFailed
-from chalicelib.todos import Status, Todo
+from chalicelib.domain.errors import NotFound, PreconditionFailed
+from chalicelib.domain.todos import Status, Todo
+from chalicelib.storage.dynamo import Item, key_digest, n, s
 
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"

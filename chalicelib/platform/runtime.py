@@ -8,9 +8,9 @@ reset() so that each test builds them afresh, inside its own mocks.
 from functools import cache
 from typing import Any
 
-from chalicelib.config import ConfigError, Settings, load_settings, load_signing_secret
-from chalicelib.todo_store import TodoStore
-from chalicelib.user_store import UserStore
+from chalicelib.platform.config import ConfigError, Settings, load_settings, load_signing_secret
+from chalicelib.storage.todo_store import TodoStore
+from chalicelib.storage.user_store import UserStore
 
 # Bounded retries with short timeouts, so a failing dependency surfaces as a
 # 503 well inside the Lambda timeout instead of as a timeout.

@@ -2,9 +2,9 @@
 
 from chalice import Blueprint, Response
 
-from chalicelib.errors import NotFound
-from chalicelib.problems import mapped
-from chalicelib.static_files import asset, html_page
+from chalicelib.domain.errors import NotFound
+from chalicelib.http.problems import mapped
+from chalicelib.http.static_files import asset, html_page
 
 pages = Blueprint(__name__)
 

@@ -11,9 +11,9 @@ between that count and the counter being stored.
 
 from typing import Any
 
-from chalicelib.dynamo import n, s, transient_failures_as_unavailable
-from chalicelib.logs import log_event
-from chalicelib.todo_items import TODO_PREFIX, counter_item, counter_key, partition
+from chalicelib.platform.logs import log_event
+from chalicelib.storage.dynamo import n, s, transient_failures_as_unavailable
+from chalicelib.storage.todo_keys import TODO_PREFIX, counter_item, counter_key, partition
 
 
 class TodoCounter:

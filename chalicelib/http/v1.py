@@ -2,12 +2,13 @@
 
 from chalice import Blueprint, Response
 
-from chalicelib import accounts, board, runtime
-from chalicelib.auth import authenticated_user
-from chalicelib.http_input import json_object, path_text, string_fields
-from chalicelib.problems import mapped
-from chalicelib.responses import CORS, NO_STORE, json_response
-from chalicelib.static_files import html_page
+from chalicelib.http.auth import authenticated_user
+from chalicelib.http.problems import mapped
+from chalicelib.http.requests import json_object, path_text, string_fields
+from chalicelib.http.responses import CORS, NO_STORE, json_response
+from chalicelib.http.static_files import html_page
+from chalicelib.platform import runtime
+from chalicelib.use_cases import accounts, items_by_title
 
 v1 = Blueprint(__name__)
 
@@ -46,14 +47,14 @@ def ping() -> Response:
 def create_item(title: str) -> Response:
     user_id = authenticated_user(v1.current_request)
     decoded = path_text(title, "title")
-    return json_response(board.create_item(runtime.todo_store(), user_id, decoded))
+    return json_response(items_by_title.create_item(runtime.todo_store(), user_id, decoded))
 
 
 @v1.route("/v1/item/get", methods=["GET"], cors=CORS)
 @mapped
 def get_items() -> Response:
     user_id = authenticated_user(v1.current_request)
-    return json_response(board.get_state(runtime.todo_store(), user_id))
+    return json_response(items_by_title.get_state(runtime.todo_store(), user_id))
 
 
 @v1.route("/v1/item/edit", methods=["POST"], cors=CORS)
@@ -61,7 +62,7 @@ def get_items() -> Response:
 def edit_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title, _status = string_fields(json_object(v1.current_request), "title", "status")
-    return json_response(board.mark_done(runtime.todo_store(), user_id, title))
+    return json_response(items_by_title.mark_done(runtime.todo_store(), user_id, title))
 
 
 @v1.route("/v1/item/delete", methods=["POST"], cors=CORS)
@@ -69,4 +70,4 @@ def edit_item() -> Response:
 def delete_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title, _status = string_fields(json_object(v1.current_request), "title", "status")
-    return json_response(board.delete_item(runtime.todo_store(), user_id, title))
+    return json_response(items_by_title.delete_item(runtime.todo_store(), user_id, title))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.errors import FieldError, InvalidInput
+from chalicelib.domain.errors import FieldError, InvalidInput
 
 MAX_TITLE_CHARS = 255
 

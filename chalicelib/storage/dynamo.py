@@ -8,8 +8,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import Unavailable
-from chalicelib.logs import log_event
+from chalicelib.domain.errors import Unavailable
+from chalicelib.platform.logs import log_event
 
 # Codes that mean "try again later" rather than "this request is wrong".
 TRANSIENT_CODES = frozenset(

@@ -2,10 +2,10 @@
 
 from chalice.app import Request
 
-from chalicelib import logs, runtime
-from chalicelib.errors import Unauthenticated
-from chalicelib.http_input import bearer_token
-from chalicelib.tokens import TokenRejected, verify_token
+from chalicelib.domain.errors import Unauthenticated
+from chalicelib.http.requests import bearer_token
+from chalicelib.platform import logs, runtime
+from chalicelib.platform.tokens import TokenRejected, verify_token
 
 _DETAILS = {
     "missing": "A token is required: send it in the `token` header or as `Authorization: Bearer`.",

@@ -3,7 +3,7 @@
 import unicodedata
 from dataclasses import dataclass
 
-from chalicelib.errors import FieldError, InvalidInput
+from chalicelib.domain.errors import FieldError, InvalidInput
 
 MAX_NAME_CHARS = 64
 MAX_EMAIL_CHARS = 254

@@ -2,15 +2,16 @@
 
 from chalice import Blueprint, Response
 
-from chalicelib import accounts, runtime, todo_service
-from chalicelib.auth import authenticated_user
-from chalicelib.etags import etag_for, if_match_versions, if_none_match_hits
-from chalicelib.http_input import json_object, string_fields
-from chalicelib.openapi import openapi_document
-from chalicelib.problems import mapped
-from chalicelib.responses import CORS, NO_STORE, PRIVATE, json_response
-from chalicelib.todo_service import reject_unknown_fields, todo_json
-from chalicelib.todos import Todo
+from chalicelib.domain.todos import Todo
+from chalicelib.http.auth import authenticated_user
+from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
+from chalicelib.http.openapi import openapi_document
+from chalicelib.http.problems import mapped
+from chalicelib.http.requests import json_object, string_fields
+from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, json_response
+from chalicelib.platform import runtime
+from chalicelib.use_cases import accounts, todos_by_id
+from chalicelib.use_cases.todos_by_id import reject_unknown_fields, todo_json
 
 v2 = Blueprint(__name__)
 USER_FIELDS = frozenset({"username", "email", "password"})
@@ -45,7 +46,7 @@ def list_todos() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     params = dict(request.query_params or {})
-    page = todo_service.list_todos(runtime.todo_store(), user_id, params, runtime.signing_secret())
+    page = todos_by_id.list_todos(runtime.todo_store(), user_id, params, runtime.signing_secret())
     items = [todo_json(todo) for todo in page.todos]
     return json_response({"items": items, "next_cursor": page.next_cursor})
 
@@ -55,7 +56,7 @@ def list_todos() -> Response:
 def create_todo() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    todo = todo_service.create_todo(runtime.todo_store(), user_id, json_object(request))
+    todo = todos_by_id.create_todo(runtime.todo_store(), user_id, json_object(request))
     return _todo_response(todo, 201, {"Location": f"/v2/todos/{todo.id}"})
 
 
@@ -64,7 +65,7 @@ def create_todo() -> Response:
 def get_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    todo = todo_service.get_todo(runtime.todo_store(), user_id, todo_id)
+    todo = todos_by_id.get_todo(runtime.todo_store(), user_id, todo_id)
     etag = etag_for(todo.version)
     if if_none_match_hits(request.headers.get("if-none-match"), etag):
         return Response(body="", status_code=304, headers={**PRIVATE, "ETag": etag})
@@ -78,7 +79,7 @@ def update_todo(todo_id: str) -> Response:
     user_id = authenticated_user(request)
     if_match = if_match_versions(request.headers.get("if-match"))
     body = json_object(request)
-    todo = todo_service.update_todo(runtime.todo_store(), user_id, todo_id, body, if_match)
+    todo = todos_by_id.update_todo(runtime.todo_store(), user_id, todo_id, body, if_match)
     return _todo_response(todo)
 
 
@@ -88,7 +89,7 @@ def delete_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     if_match = if_match_versions(request.headers.get("if-match"))
-    todo_service.delete_todo(runtime.todo_store(), user_id, todo_id, if_match)
+    todos_by_id.delete_todo(runtime.todo_store(), user_id, todo_id, if_match)
     return Response(body="", status_code=204, headers=PRIVATE)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chalice import Response
 
-from chalicelib.etags import if_none_match_hits
+from chalicelib.http.etags import if_none_match_hits
 
 STATIC_DIR = Path(__file__).parent / "static"
 

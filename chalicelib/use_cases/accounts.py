@@ -1,13 +1,13 @@
 """Sign-up, log-in and token issue."""
 
-from chalicelib import logs, runtime
-from chalicelib.clock import now_rfc3339
-from chalicelib.errors import Conflict, Unauthenticated
-from chalicelib.ids import new_user_id
-from chalicelib.passwords import hash_password, verify_password
-from chalicelib.tokens import issue_token
-from chalicelib.user_store import User, UserStore
-from chalicelib.users import validate_sign_up
+from chalicelib.domain.errors import Conflict, Unauthenticated
+from chalicelib.domain.ids import new_user_id
+from chalicelib.domain.users import validate_sign_up
+from chalicelib.platform import logs, runtime
+from chalicelib.platform.clock import now_rfc3339
+from chalicelib.platform.passwords import hash_password, verify_password
+from chalicelib.platform.tokens import issue_token
+from chalicelib.storage.user_store import User, UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
 

@@ -13,8 +13,8 @@ and "holder"; TodoStore reads the outcome by those names.
 
 from typing import Any
 
-from chalicelib.dynamo import Item, s
-from chalicelib.todo_items import claim_key, todo_key
+from chalicelib.storage.dynamo import Item, s
+from chalicelib.storage.todo_keys import claim_key, todo_key
 
 TITLE_TAKEN = "You already have a todo with this title."
 

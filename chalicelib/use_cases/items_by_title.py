@@ -3,11 +3,11 @@
 from contextlib import suppress
 from typing import Any
 
-from chalicelib.clock import now_rfc3339
-from chalicelib.errors import Conflict, NotFound
-from chalicelib.ids import new_todo_id
-from chalicelib.todo_store import TodoStore
-from chalicelib.todos import Status, Todo, board_state, find_by_title, validate_title
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.ids import new_todo_id
+from chalicelib.domain.todos import Status, Todo, board_state, find_by_title, validate_title
+from chalicelib.platform.clock import now_rfc3339
+from chalicelib.storage.todo_store import TodoStore
 
 State = dict[str, Any]
 

@@ -4,10 +4,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chalicelib.board import new_todo
-from chalicelib.clock import now_rfc3339
-from chalicelib.cursors import BadCursor, Position, decode_cursor, encode_cursor
-from chalicelib.errors import (
+from chalicelib.domain.errors import (
     FieldError,
     InvalidInput,
     MalformedRequest,
@@ -15,10 +12,13 @@ from chalicelib.errors import (
     PreconditionFailed,
     Unavailable,
 )
-from chalicelib.http_input import string_fields
-from chalicelib.todo_items import STALE_VERSION
-from chalicelib.todo_store import TodoStore
-from chalicelib.todos import Status, Todo, parse_status, validate_title
+from chalicelib.domain.todos import Status, Todo, parse_status, validate_title
+from chalicelib.http.cursors import BadCursor, Position, decode_cursor, encode_cursor
+from chalicelib.http.requests import string_fields
+from chalicelib.platform.clock import now_rfc3339
+from chalicelib.storage.todo_keys import STALE_VERSION
+from chalicelib.storage.todo_store import TodoStore
+from chalicelib.use_cases.items_by_title import new_todo
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 from chalice.app import Request
 
-from chalicelib.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
+from chalicelib.domain.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
 
 MAX_BODY_BYTES = 16 * 1024
 

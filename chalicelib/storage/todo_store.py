@@ -9,11 +9,12 @@ import random
 import time
 from typing import Any
 
-from chalicelib.dynamo import Cancelled, n, s, transact, transient_failures_as_unavailable
-from chalicelib.errors import Conflict, QuotaExceeded, Unavailable
-from chalicelib.title_claims import TITLE_TAKEN, claim_holder, claim_items
-from chalicelib.todo_counter import TodoCounter
-from chalicelib.todo_items import (
+from chalicelib.domain.errors import Conflict, QuotaExceeded, Unavailable
+from chalicelib.domain.todos import Status, Todo
+from chalicelib.storage.dynamo import Cancelled, n, s, transact, transient_failures_as_unavailable
+from chalicelib.storage.title_claims import TITLE_TAKEN, claim_holder, claim_items
+from chalicelib.storage.todo_counter import TodoCounter
+from chalicelib.storage.todo_keys import (
     STATUS_INDEX,
     TODO_PREFIX,
     guard,
@@ -24,7 +25,6 @@ from chalicelib.todo_items import (
     todo_item,
     todo_key,
 )
-from chalicelib.todos import Status, Todo
 
 MAX_TRANSACTION_ATTEMPTS = 5
 Writes = dict[str, dict[str, Any]]

@@ -12,10 +12,16 @@ transaction starts the user's todo counter at zero (see todo_counter).
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.dynamo import Cancelled, key_digest, s, transact, transient_failures_as_unavailable
-from chalicelib.errors import Conflict, Unavailable
-from chalicelib.todo_items import counter_item
-from chalicelib.users import email_key, username_key
+from chalicelib.domain.errors import Conflict, Unavailable
+from chalicelib.domain.users import email_key, username_key
+from chalicelib.storage.dynamo import (
+    Cancelled,
+    key_digest,
+    s,
+    transact,
+    transient_failures_as_unavailable,
+)
+from chalicelib.storage.todo_keys import counter_item
 
 USER_SK = "USER"
 _UNCLAIMED = "attribute_not_exists(pk)"

@@ -6,8 +6,8 @@ import uuid
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib import logs
-from chalicelib.problems import from_chalice_error, internal_error, is_chalice_error
+from chalicelib.http.problems import from_chalice_error, internal_error, is_chalice_error
+from chalicelib.platform import logs
 
 
 def request_log(request: Request, get_response) -> Response:
