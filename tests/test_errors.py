@@ -1,11 +1,13 @@
 """Bad input gets a clear 4xx problem+json; nothing ever leaks a traceback."""
 
 import json
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from chalice.test import Client
 
+from chalicelib.domain.errors import NotFound
 from tests.conftest import auth, post_json
 
 PROBLEM = "application/problem+json"
@@ -95,3 +97,50 @@ def test_injection_looking_titles_are_stored_verbatim(client: Client, token: str
         client.http.post(f"/v1/item/create/{quote(title, safe='')}", headers=auth(token))
     state = client.http.get("/v1/item/get", headers=auth(token)).json_body
     assert [item["title"] for item in state["pending_items"]] == titles
+
+
+@pytest.fixture
+def bare_route() -> Iterator[str]:
+    """A route registered the plainest way, with no decorator but Chalice's own."""
+    from app import app
+    from chalicelib.http.responses import CORS
+
+    path = "/test-only/bare"
+
+    @app.route(path, methods=["GET"], cors=CORS)
+    def bare() -> None:
+        raise NotFound("Nothing is here.")
+
+    yield path
+    del app.routes[path]
+
+
+def test_a_route_added_without_any_decorator_still_answers_with_the_right_problem(
+    aws: None, bare_route: str
+) -> None:
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        response = client.http.get(bare_route)
+    problem = assert_problem(response, 404)
+    assert (problem["type"], problem["detail"]) == ("/problems/not-found", "Nothing is here.")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/v2/todos/01ARZ3NDEKTSV4RRFFQ69G5FAV", None, 404),
+        ("POST", "/v1/auth/login", {"username": "nobody", "password": "wrong password"}, 401),
+        ("POST", "/v1/item/edit", "{oops", 400),
+    ],
+)
+def test_error_responses_carry_the_cors_headers_a_browser_needs_to_read_them(
+    client: Client, token: str, method: str, path: str, body: object, status: int
+) -> None:
+    payload = body if isinstance(body, str | None) else json.dumps(body)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    response = client.http.request(method, path, headers=headers, body=payload or b"")
+    assert_problem(response, status)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "token" in response.headers["Access-Control-Expose-Headers"]

@@ -1,4 +1,4 @@
-"""Request middleware: one structured log line per request, and a last safety net."""
+"""The middleware every request passes: errors mapped for every route, and one log line."""
 
 import time
 import uuid
@@ -6,19 +6,28 @@ import uuid
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.http.problems import from_chalice_error, internal_error, is_chalice_error
+from chalicelib.http.chalice_app import ViewRaised
+from chalicelib.http.problems import (
+    error_to_response,
+    from_chalice_error,
+    internal_error,
+    is_chalice_error,
+)
 from chalicelib.platform import logs
 
 
-def request_log(request: Request, get_response) -> Response:
+def handle_request(request: Request, get_response) -> Response:
     started = time.perf_counter()
     request_id = _request_id(request)
     logs.request_id.set(request_id)
     logs.user_id.set(None)
     try:
         response = get_response(request)
-    except Exception:
-        logs.log_exception("unhandled_error")
+    except ViewRaised as raised:
+        response = error_to_response(raised.error)
+        response.headers.update(raised.cors_headers)
+    except Exception as error:  # raised outside any view, by Chalice itself
+        logs.log_exception("unhandled_error", error)
         response = internal_error()
     if is_chalice_error(response):
         response = from_chalice_error(response)

@@ -3,7 +3,6 @@
 from chalice import Blueprint, Response
 
 from chalicelib.domain.errors import NotFound
-from chalicelib.http.problems import mapped
 from chalicelib.http.static_files import asset, html_page
 
 pages = Blueprint(__name__)
@@ -14,13 +13,11 @@ def _if_none_match() -> str | None:
 
 
 @pages.route("/", methods=["GET"])
-@mapped
 def index() -> Response:
     return html_page("index.html", _if_none_match())
 
 
 @pages.route("/static/{name}", methods=["GET"])
-@mapped
 def static_file(name: str) -> Response:
     response = asset(name, _if_none_match())
     if response is None:

@@ -3,7 +3,6 @@
 from chalice import Blueprint, Response
 
 from chalicelib.http.auth import authenticated_user
-from chalicelib.http.problems import mapped
 from chalicelib.http.requests import json_object, path_text, string_fields
 from chalicelib.http.responses import CORS, NO_STORE, json_response
 from chalicelib.http.static_files import html_page
@@ -14,7 +13,6 @@ v1 = Blueprint(__name__)
 
 
 @v1.route("/v1/user/create", methods=["POST"], cors=CORS)
-@mapped
 def create_user() -> Response:
     body = json_object(v1.current_request)
     name, email, password = string_fields(body, "name", "email", "password")
@@ -23,7 +21,6 @@ def create_user() -> Response:
 
 
 @v1.route("/v1/auth/login", methods=["GET", "POST"], cors=CORS)
-@mapped
 def login() -> Response:
     username, password = string_fields(json_object(v1.current_request), "username", "password")
     token = accounts.token_for(accounts.log_in(runtime.user_store(), username, password))
@@ -31,19 +28,16 @@ def login() -> Response:
 
 
 @v1.route("/v1/auth/logout", methods=["GET"], cors=CORS)
-@mapped
 def logout() -> Response:
     return html_page("logout.html")
 
 
 @v1.route("/v1/auth/ping", methods=["GET"], cors=CORS)
-@mapped
 def ping() -> Response:
     return json_response({"status": "ok"}, 200, NO_STORE)
 
 
 @v1.route("/v1/item/create/{title}", methods=["POST"], cors=CORS)
-@mapped
 def create_item(title: str) -> Response:
     user_id = authenticated_user(v1.current_request)
     decoded = path_text(title, "title")
@@ -51,14 +45,12 @@ def create_item(title: str) -> Response:
 
 
 @v1.route("/v1/item/get", methods=["GET"], cors=CORS)
-@mapped
 def get_items() -> Response:
     user_id = authenticated_user(v1.current_request)
     return json_response(items_by_title.get_state(runtime.todo_store(), user_id))
 
 
 @v1.route("/v1/item/edit", methods=["POST"], cors=CORS)
-@mapped
 def edit_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title, _status = string_fields(json_object(v1.current_request), "title", "status")
@@ -66,7 +58,6 @@ def edit_item() -> Response:
 
 
 @v1.route("/v1/item/delete", methods=["POST"], cors=CORS)
-@mapped
 def delete_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title, _status = string_fields(json_object(v1.current_request), "title", "status")

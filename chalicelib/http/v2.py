@@ -6,7 +6,6 @@ from chalicelib.domain.todos import Todo
 from chalicelib.http.auth import authenticated_user
 from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
 from chalicelib.http.openapi import openapi_document
-from chalicelib.http.problems import mapped
 from chalicelib.http.requests import json_object, string_fields
 from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, json_response
 from chalicelib.platform import runtime
@@ -19,7 +18,6 @@ CREDENTIAL_FIELDS = frozenset({"username", "password"})
 
 
 @v2.route("/v2/users", methods=["POST"], cors=CORS)
-@mapped
 def create_user() -> Response:
     body = json_object(v2.current_request)
     reject_unknown_fields(body, USER_FIELDS)
@@ -30,7 +28,6 @@ def create_user() -> Response:
 
 
 @v2.route("/v2/auth/token", methods=["POST"], cors=CORS)
-@mapped
 def issue_token() -> Response:
     body = json_object(v2.current_request)
     reject_unknown_fields(body, CREDENTIAL_FIELDS)
@@ -41,7 +38,6 @@ def issue_token() -> Response:
 
 
 @v2.route("/v2/todos", methods=["GET"], cors=CORS)
-@mapped
 def list_todos() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
@@ -52,7 +48,6 @@ def list_todos() -> Response:
 
 
 @v2.route("/v2/todos", methods=["POST"], cors=CORS)
-@mapped
 def create_todo() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
@@ -61,7 +56,6 @@ def create_todo() -> Response:
 
 
 @v2.route("/v2/todos/{todo_id}", methods=["GET"], cors=CORS)
-@mapped
 def get_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
@@ -73,7 +67,6 @@ def get_todo(todo_id: str) -> Response:
 
 
 @v2.route("/v2/todos/{todo_id}", methods=["PATCH"], cors=CORS)
-@mapped
 def update_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
@@ -84,7 +77,6 @@ def update_todo(todo_id: str) -> Response:
 
 
 @v2.route("/v2/todos/{todo_id}", methods=["DELETE"], cors=CORS)
-@mapped
 def delete_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
@@ -94,7 +86,6 @@ def delete_todo(todo_id: str) -> Response:
 
 
 @v2.route("/v2/openapi.json", methods=["GET"], cors=CORS)
-@mapped
 def openapi() -> Response:
     headers = {"Content-Type": "application/json", "Cache-Control": "public, max-age=300"}
     return Response(body=openapi_document(), status_code=200, headers=headers)

@@ -20,5 +20,5 @@ def log_event(event: str, **fields: Any) -> None:
     sys.stdout.flush()
 
 
-def log_exception(event: str) -> None:
-    log_event(event, level="error", traceback=traceback.format_exc())
+def log_exception(event: str, error: BaseException) -> None:
+    log_event(event, level="error", traceback="".join(traceback.format_exception(error)))
