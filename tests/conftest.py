@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, table_definition
 
 TEST_SECRET = "route-tests-secret-that-is-long-enough-0123456789"
@@ -24,11 +24,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
     monkeypatch.setenv("TABLE_NAME", LOCAL_TABLE)
-    runtime.reset()
+    dependencies.reset()
     with mock_aws():
-        runtime.dynamodb_client().create_table(**table_definition(LOCAL_TABLE))
+        dependencies.dynamodb_client().create_table(**table_definition(LOCAL_TABLE))
         yield
-    runtime.reset()
+    dependencies.reset()
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ class CallLog:
 @pytest.fixture
 def dynamodb_calls(aws: None) -> CallLog:
     calls = CallLog()
-    runtime.dynamodb_client().meta.events.register("before-call.dynamodb", calls.record)
+    dependencies.dynamodb_client().meta.events.register("before-call.dynamodb", calls.record)
     return calls
 
 

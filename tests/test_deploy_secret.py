@@ -7,7 +7,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from chalicelib.platform.config import ConfigError, load_signing_secret
 from infra.dev_stack import OFFLINE_AWS_ENV
 
@@ -46,10 +46,10 @@ def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name, value in OFFLINE_AWS_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("JWT_SECRET", raising=False)
-    runtime.reset()
+    dependencies.reset()
     with mock_aws():
         yield boto3.client("secretsmanager")
-    runtime.reset()
+    dependencies.reset()
 
 
 def test_the_managed_secret_is_fetched_once_per_container(
@@ -59,11 +59,11 @@ def test_the_managed_secret_is_fetched_once_per_container(
     arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
     monkeypatch.setenv("JWT_SECRET_ARN", arn)
     calls = []
-    runtime.secrets_client().meta.events.register(
+    dependencies.secrets_client().meta.events.register(
         "before-call.secrets-manager", lambda model, **_: calls.append(model.name)
     )
     # WHEN the container asks for it three times
-    values = {runtime.signing_secret() for _ in range(3)}
+    values = {dependencies.signing_secret() for _ in range(3)}
     # THEN it has the value, fetched with one call
     assert values == {STRONG.encode()}
     assert calls == ["GetSecretValue"]
@@ -74,9 +74,9 @@ def test_a_missing_managed_secret_fails_with_its_arn_and_is_retried_next_time(
 ) -> None:
     monkeypatch.setenv("JWT_SECRET_ARN", ARN)
     with pytest.raises(ConfigError, match="ResourceNotFoundException") as failure:
-        runtime.signing_secret()
+        dependencies.signing_secret()
     assert ARN in str(failure.value)
     # A failure is not cached: once the secret exists, the next request gets it.
     arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
     monkeypatch.setenv("JWT_SECRET_ARN", arn)
-    assert runtime.signing_secret() == STRONG.encode()
+    assert dependencies.signing_secret() == STRONG.encode()

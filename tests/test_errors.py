@@ -79,12 +79,12 @@ def test_an_unexpected_failure_is_a_500_problem_without_details(
     client: Client, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
 
-    from chalicelib.use_cases import items_by_title
+    from chalicelib.use_cases.items_by_title import ItemsByTitle
 
     def explode(*_args: object) -> None:
         raise KeyError("secret internal detail")
 
-    monkeypatch.setattr(items_by_title, "get_state", explode)
+    monkeypatch.setattr(ItemsByTitle, "all", explode)
     response = client.http.get("/v1/item/get", headers=auth(token))
     problem = assert_problem(response, 500)
     assert "secret internal detail" not in response.body.decode()

@@ -17,8 +17,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from chalice.test import Client
 
-from chalicelib.platform import runtime
-from chalicelib.platform.runtime import RETRY_ATTEMPTS
+from chalicelib import dependencies
+from chalicelib.dependencies import RETRY_ATTEMPTS
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
 from tests.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
 
@@ -71,7 +71,7 @@ class Injector:
                 return fault(request, **kwargs)
             return None
 
-        events = runtime.dynamodb_client().meta.events
+        events = dependencies.dynamodb_client().meta.events
         events.register_first(f"before-send.dynamodb.{operation}", maybe_fail)
 
 
@@ -93,10 +93,10 @@ def client(dynamodb_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", dynamodb_server)
     monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
     monkeypatch.setenv("TABLE_NAME", LOCAL_TABLE)
-    runtime.reset()
+    dependencies.reset()
     with Client(app, stage_name="local") as test_client:
         yield test_client
-    runtime.reset()
+    dependencies.reset()
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_each_fault_is_logged_as_one_json_line_with_the_request_id(
 
 
 def test_retry_and_timeout_budget_stays_well_under_the_lambda_timeout(client: Client) -> None:
-    client = runtime.dynamodb_client.__wrapped__()
+    client = dependencies.dynamodb_client.__wrapped__()
     config = client.meta.config
     assert config.retries == {"mode": "standard", "total_max_attempts": RETRY_ATTEMPTS}
     worst_case_io = RETRY_ATTEMPTS * (config.connect_timeout + config.read_timeout)

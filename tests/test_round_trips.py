@@ -69,16 +69,16 @@ def test_delete_is_one_query_then_one_transaction_that_also_counts_it_out(
 
 
 def test_get_follows_every_page(client: Client, token: str, dynamodb_calls: CallLog) -> None:
-    from chalicelib.platform import runtime
+    from chalicelib import dependencies
 
     for index in range(5):
         client.http.post(f"/v1/item/create/item-{index}", headers=auth(token))
-    original_query = runtime.dynamodb_client().query
+    original_query = dependencies.dynamodb_client().query
 
     def two_per_page(**kwargs):
         return original_query(**kwargs, Limit=2)
 
-    runtime.todo_store()._client.query = two_per_page
+    dependencies.todo_store()._client.query = two_per_page
     calls = dynamodb_calls.during()
     response = client.http.get("/v1/item/get", headers=auth(token))
     assert response.json_body["pending_item_count"] == 5

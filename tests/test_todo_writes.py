@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, NotFound, QuotaExceeded, Unavailable
-from chalicelib.domain.todos import Status, Todo
+from chalicelib.domain.todos import Expected, Status, Todo
 from chalicelib.storage import todo_store
 from chalicelib.storage.todo_store import MAX_TRANSACTION_ATTEMPTS, TodoStore
 
@@ -152,5 +152,5 @@ def test_endless_contention_gives_up_as_unavailable(back_offs: list[int]) -> Non
 def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[int]) -> None:
     client = FakeClient({"todo": FAILED})
     with pytest.raises(NotFound):
-        TodoStore(client, "t", QUOTA).delete("user", "some-id", expected_title="washing")
+        TodoStore(client, "t", QUOTA).delete("user", "some-id", Expected(title="washing"))
     assert roles(client.sent[0]) == ["todo", "count"]

@@ -5,7 +5,7 @@ import json
 import pytest
 from chalice.test import Client
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from tests.conftest import PASSWORD, auth, post_json, sign_up
 
 ORIGIN = "http://localhost:3000"
@@ -75,7 +75,7 @@ def test_a_short_secret_refuses_to_serve_with_a_503_and_a_loud_log(
     client: Client, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     monkeypatch.setenv("JWT_SECRET", "too-short")
-    runtime.reset()
+    dependencies.reset()
     response = client.http.get("/v1/item/get", headers={"token": "x.y.z"})
     assert response.status_code == 503
     assert "secret" not in response.body.decode().lower()
@@ -85,5 +85,5 @@ def test_a_short_secret_refuses_to_serve_with_a_503_and_a_loud_log(
 
 def test_a_missing_secret_refuses_to_serve(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JWT_SECRET")
-    runtime.reset()
+    dependencies.reset()
     assert client.http.get("/v1/item/get", headers={"token": "x.y.z"}).status_code == 503

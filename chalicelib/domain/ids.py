@@ -1,11 +1,13 @@
 """Identifiers. Todo ids sort in creation order, so a Query on them lists oldest first."""
 
 import os
+import re
 import threading
 import time
 import uuid
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TODO_ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 _lock = threading.Lock()
 _last = (0, 0)
 
@@ -38,3 +40,8 @@ def _encode(number: int, length: int) -> str:
         number, digit = divmod(number, 32)
         chars.append(_CROCKFORD[digit])
     return "".join(reversed(chars))
+
+
+def is_todo_id(text: str) -> bool:
+    """Whether text has a todo id's shape; anything else names no todo."""
+    return _TODO_ID.fullmatch(text) is not None

@@ -1,13 +1,19 @@
-"""To-do rules: what a title may be, what a status is, and the v1 board state."""
+"""What a todo is: its fields, the rules for them, and how a change applies.
+
+The Todo type is the one place a todo's fields are declared. Storage maps
+them through a table of the same names (chalicelib.storage.todo_keys), and
+the HTTP edge chooses which to show and accept (chalicelib.http.todo_json).
+"""
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.errors import FieldError, InvalidInput
 
 MAX_TITLE_CHARS = 255
+STALE_VERSION = "The todo has changed since the version given in If-Match."
 
 
 class Status(StrEnum):
@@ -24,8 +30,49 @@ class Todo:
     updated_at: str
     version: int
 
-    def with_status(self, status: Status, now: str) -> "Todo":
-        return replace(self, status=status, updated_at=now, version=self.version + 1)
+
+@dataclass(frozen=True)
+class TodoCreate:
+    """A new todo as a client asks for it."""
+
+    title: str
+    status: Status = Status.PENDING
+
+
+@dataclass(frozen=True)
+class TodoPatch:
+    """The fields a client may change; None leaves a field as it is."""
+
+    title: str | None = None
+    status: Status | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a write requires of the stored todo, beyond existing.
+
+    `title`: it still has this title (v1 addresses todos by title).
+    `versions`: it is at one of these versions (If-Match); an empty tuple
+    is a condition nothing meets.
+    """
+
+    title: str | None = None
+    versions: tuple[int, ...] | None = None
+
+
+def new_todo(todo_id: str, create: TodoCreate, now: str) -> Todo:
+    return Todo(todo_id, create.title, create.status, created_at=now, updated_at=now, version=1)
+
+
+def apply(todo: Todo, patch: TodoPatch, now: str) -> Todo:
+    """The todo with the patch applied, as a new version; the same todo if nothing changes."""
+    changes = {name: v for name, v in patch.changes().items() if getattr(todo, name) != v}
+    if not changes:
+        return todo
+    return replace(todo, **changes, updated_at=now, version=todo.version + 1)
 
 
 def validate_title(title: str, field: str = "title") -> str:
@@ -42,21 +89,5 @@ def parse_status(value: Any, field: str = "status") -> Status:
     raise InvalidInput(FieldError(field, "must be PENDING or DONE"))
 
 
-def board_state(todos: list[Todo]) -> dict[str, Any]:
-    """The book's state shape: pending and done lists, oldest first, with counts."""
-    pending = [_v1_item(t) for t in todos if t.status is Status.PENDING]
-    done = [_v1_item(t) for t in todos if t.status is Status.DONE]
-    return {
-        "pending_items": pending,
-        "done_items": done,
-        "pending_item_count": len(pending),
-        "done_item_count": len(done),
-    }
-
-
 def find_by_title(todos: list[Todo], title: str) -> Todo | None:
     return next((todo for todo in todos if todo.title == title), None)
-
-
-def _v1_item(todo: Todo) -> dict[str, str]:
-    return {"title": todo.title, "status": todo.status.value}

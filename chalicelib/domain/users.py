@@ -12,6 +12,14 @@ MAX_PASSWORD_CHARS = 1024
 
 
 @dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    email: str
+    created_at: str
+
+
+@dataclass(frozen=True)
 class SignUp:
     username: str
     email: str

@@ -2,9 +2,10 @@
 
 from chalice.app import Request
 
+from chalicelib import dependencies
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.http.requests import bearer_token
-from chalicelib.platform import logs, runtime
+from chalicelib.platform import logs
 from chalicelib.platform.tokens import TokenRejected, verify_token
 
 _DETAILS = {
@@ -18,8 +19,8 @@ def authenticated_user(request: Request) -> str:
     try:
         user_id = verify_token(
             bearer_token(request),
-            secret=runtime.signing_secret(),
-            issuer=runtime.settings().token_issuer,
+            secret=dependencies.signing_secret(),
+            issuer=dependencies.settings().token_issuer,
         )
     except TokenRejected as rejection:
         raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None

@@ -53,12 +53,12 @@ def parse_precondition(header: str, name: str) -> Precondition:
     return Precondition(False, tuple(tags))
 
 
-def if_match_versions(header: str | None) -> list[int] | None:
+def if_match_versions(header: str | None) -> tuple[int, ...] | None:
     """The versions an If-Match header accepts; None when it sets no condition.
 
     Strong comparison: a weak tag never matches, and neither does any
     opaque text other than a version as etag_for writes it ("01" is not
-    "1"). A list that can match nothing gives an empty list, which the
+    "1"). A list that can match nothing gives an empty tuple, which the
     store turns into 412 (or 404 when there is no such todo).
     """
     if header is None:
@@ -66,11 +66,11 @@ def if_match_versions(header: str | None) -> list[int] | None:
     precondition = parse_precondition(header, "If-Match")
     if precondition.any_entity:
         return None
-    return [
+    return tuple(
         int(tag.opaque)
         for tag in precondition.tags
         if not tag.weak and _VERSION.fullmatch(tag.opaque)
-    ]
+    )
 
 
 def if_none_match_hits(header: str | None, current: str) -> bool:

@@ -2,56 +2,53 @@
 
 from chalice import Blueprint, Response
 
+from chalicelib import dependencies
 from chalicelib.domain.todos import Todo
+from chalicelib.http.account_json import parse_credentials, parse_sign_up, user_json
 from chalicelib.http.auth import authenticated_user
 from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
+from chalicelib.http.list_query import next_cursor, parse_list_query
 from chalicelib.http.openapi import openapi_document
-from chalicelib.http.requests import json_object, string_fields
+from chalicelib.http.requests import json_object
 from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, json_response
-from chalicelib.platform import runtime
-from chalicelib.use_cases import accounts, todos_by_id
-from chalicelib.use_cases.todos_by_id import reject_unknown_fields, todo_json
+from chalicelib.http.todo_json import parse_todo_create, parse_todo_patch, todo_json
 
 v2 = Blueprint(__name__)
-USER_FIELDS = frozenset({"username", "email", "password"})
-CREDENTIAL_FIELDS = frozenset({"username", "password"})
 
 
 @v2.route("/v2/users", methods=["POST"], cors=CORS)
 def create_user() -> Response:
-    body = json_object(v2.current_request)
-    reject_unknown_fields(body, USER_FIELDS)
-    username, email, password = string_fields(body, "username", "email", "password")
-    user = accounts.sign_up(runtime.user_store(), username, email, password, "username")
-    created = {"id": user.id, "username": user.username, "email": user.email}
-    return json_response({**created, "created_at": user.created_at}, 201, NO_STORE)
+    sign_up = parse_sign_up(json_object(v2.current_request), "username", strict=True)
+    user = dependencies.accounts().sign_up(sign_up, name_field="username")
+    return json_response(user_json(user), 201, NO_STORE)
 
 
 @v2.route("/v2/auth/token", methods=["POST"], cors=CORS)
 def issue_token() -> Response:
-    body = json_object(v2.current_request)
-    reject_unknown_fields(body, CREDENTIAL_FIELDS)
-    username, password = string_fields(body, "username", "password")
-    token = accounts.token_for(accounts.log_in(runtime.user_store(), username, password))
-    grant = {"access_token": token, "token_type": "Bearer"}
-    return json_response({**grant, "expires_in": accounts.token_lifetime_seconds()}, 200, NO_STORE)
+    credentials = parse_credentials(json_object(v2.current_request), strict=True)
+    issuer = dependencies.token_issuer()
+    token = issuer.issue(dependencies.accounts().log_in(credentials))
+    grant = {"access_token": token, "token_type": "Bearer", "expires_in": issuer.lifetime_seconds}
+    return json_response(grant, 200, NO_STORE)
 
 
 @v2.route("/v2/todos", methods=["GET"], cors=CORS)
 def list_todos() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    params = dict(request.query_params or {})
-    page = todos_by_id.list_todos(runtime.todo_store(), user_id, params, runtime.signing_secret())
+    secret = dependencies.signing_secret()
+    query = parse_list_query(dict(request.query_params or {}), user_id, secret)
+    page = dependencies.todos_by_id().list(user_id, query)
     items = [todo_json(todo) for todo in page.todos]
-    return json_response({"items": items, "next_cursor": page.next_cursor})
+    cursor = next_cursor(page, query, user_id, secret)
+    return json_response({"items": items, "next_cursor": cursor})
 
 
 @v2.route("/v2/todos", methods=["POST"], cors=CORS)
 def create_todo() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    todo = todos_by_id.create_todo(runtime.todo_store(), user_id, json_object(request))
+    todo = dependencies.todos_by_id().create(user_id, parse_todo_create(json_object(request)))
     return _todo_response(todo, 201, {"Location": f"/v2/todos/{todo.id}"})
 
 
@@ -59,7 +56,7 @@ def create_todo() -> Response:
 def get_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    todo = todos_by_id.get_todo(runtime.todo_store(), user_id, todo_id)
+    todo = dependencies.todos_by_id().get(user_id, todo_id)
     etag = etag_for(todo.version)
     if if_none_match_hits(request.headers.get("if-none-match"), etag):
         return Response(body="", status_code=304, headers={**PRIVATE, "ETag": etag})
@@ -71,9 +68,8 @@ def update_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     if_match = if_match_versions(request.headers.get("if-match"))
-    body = json_object(request)
-    todo = todos_by_id.update_todo(runtime.todo_store(), user_id, todo_id, body, if_match)
-    return _todo_response(todo)
+    patch = parse_todo_patch(json_object(request))
+    return _todo_response(dependencies.todos_by_id().update(user_id, todo_id, patch, if_match))
 
 
 @v2.route("/v2/todos/{todo_id}", methods=["DELETE"], cors=CORS)
@@ -81,7 +77,7 @@ def delete_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     if_match = if_match_versions(request.headers.get("if-match"))
-    todos_by_id.delete_todo(runtime.todo_store(), user_id, todo_id, if_match)
+    dependencies.todos_by_id().delete(user_id, todo_id, if_match)
     return Response(body="", status_code=204, headers=PRIVATE)
 
 

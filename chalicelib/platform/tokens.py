@@ -1,6 +1,7 @@
 """JWT issue and verification. Pure functions: the caller supplies the secret."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -61,3 +62,21 @@ def verify_token(token: str | None, *, secret: bytes, issuer: str) -> str:
     if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
         raise TokenRejected("invalid")
     return subject
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    """Issues this stage's access tokens: its secret, issuer and lifetime, held together."""
+
+    secret: bytes
+    issuer: str
+    ttl_minutes: int
+
+    def issue(self, user_id: str) -> str:
+        return issue_token(
+            user_id, secret=self.secret, issuer=self.issuer, ttl_minutes=self.ttl_minutes
+        )
+
+    @property
+    def lifetime_seconds(self) -> int:
+        return self.ttl_minutes * 60

@@ -8,12 +8,17 @@ Each user's data lives in one partition, ``USER#<user id>``:
   (see title_claims).
 * ``COUNT#todos``: how many todos the user has, in ``todos``. Every create and
   delete changes it in the same transaction, so the quota holds under races.
+
+A todo's attributes come from FIELDS, one row per field of the Todo type:
+items, reads and update expressions are all derived from it.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.errors import NotFound, PreconditionFailed
-from chalicelib.domain.todos import Status, Todo
+from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo
 from chalicelib.storage.dynamo import Item, key_digest, n, s
 
 TODO_PREFIX = "TODO#"
@@ -21,7 +26,30 @@ TITLE_PREFIX = "TITLE#"
 COUNTER_SK = "COUNT#todos"
 STATUS_INDEX = "by_status"
 NO_VERSION = 0  # versions start at 1
-STALE_VERSION = "The todo has changed since the version given in If-Match."
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a stored todo: the Todo field it holds, and how to convert it."""
+
+    name: str
+    to_attribute: Callable[[Any], dict[str, str]]
+    from_attribute: Callable[[dict[str, str]], Any]
+
+
+def _text(value: dict[str, str]) -> str:
+    return value["S"]
+
+
+FIELDS = (
+    Field("id", s, _text),
+    Field("title", s, _text),
+    Field("status", s, lambda value: Status(value["S"])),
+    Field("created_at", s, _text),
+    Field("updated_at", s, _text),
+    Field("version", n, lambda value: int(value["N"])),
+)
+_BY_NAME = {field.name: field for field in FIELDS}
 
 
 def partition(user_id: str) -> str:
@@ -51,50 +79,55 @@ def status_sk(status: Status, todo_id: str) -> str:
 
 
 def todo_item(user_id: str, todo: Todo) -> Item:
-    return {
-        **todo_key(user_id, todo.id),
-        "id": s(todo.id),
-        "title": s(todo.title),
-        "status": s(todo.status),
-        "status_sk": s(status_sk(todo.status, todo.id)),
-        "created_at": s(todo.created_at),
-        "updated_at": s(todo.updated_at),
-        "version": n(todo.version),
-    }
+    attributes = {f.name: f.to_attribute(getattr(todo, f.name)) for f in FIELDS}
+    return {**todo_key(user_id, todo.id), **attributes, **_derived(todo.id, attributes)}
 
 
 def todo_from_item(item: Item) -> Todo:
-    return Todo(
-        id=item["id"]["S"],
-        title=item["title"]["S"],
-        status=Status(item["status"]["S"]),
-        created_at=item["created_at"]["S"],
-        updated_at=item["updated_at"]["S"],
-        version=int(item["version"]["N"]),
-    )
+    return Todo(**{f.name: f.from_attribute(item[f.name]) for f in FIELDS})
 
 
-def guard(expected_title: str | None, expected_versions: list[int] | None) -> tuple[str, dict]:
-    """The condition for changing an existing todo, optionally pinned to a title or versions."""
+def set_clause(todo_id: str, values: dict[str, Any]) -> tuple[str, dict, dict]:
+    """`SET` for these field values (and what derives from them): expression, names, values.
+
+    Every name goes through a placeholder, since several (status, version)
+    are DynamoDB reserved words.
+    """
+    attributes = {name: _BY_NAME[name].to_attribute(value) for name, value in values.items()}
+    attributes.update(_derived(todo_id, attributes))
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in attributes)
+    names = {f"#{name}": name for name in attributes}
+    return expression, names, {f":{name}": value for name, value in attributes.items()}
+
+
+def _derived(todo_id: str, attributes: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Attributes that exist only for indexes, kept in step with the fields they follow."""
+    if "status" not in attributes:
+        return {}
+    return {"status_sk": s(status_sk(Status(attributes["status"]["S"]), todo_id))}
+
+
+def guard(expected: Expected) -> tuple[str, dict[str, Any]]:
+    """The condition for changing an existing todo, pinned to what the caller expects."""
     condition = "attribute_exists(pk)"
     values: dict[str, Any] = {}
-    if expected_title is not None:
+    if expected.title is not None:
         condition += " AND title = :expected_title"
-        values[":expected_title"] = s(expected_title)
-    if expected_versions is not None:
+        values[":expected_title"] = s(expected.title)
+    if expected.versions is not None:
         # An If-Match that can match nothing still needs the write attempted,
         # so that its failure says whether the todo is missing (404) or changed (412).
-        versions = expected_versions or [NO_VERSION]
+        versions = expected.versions or (NO_VERSION,)
         names = [f":version{index}" for index in range(len(versions))]
         condition += f" AND version IN ({', '.join(names)})"
         values.update({name: n(v) for name, v in zip(names, versions, strict=True)})
     return condition, values
 
 
-def guard_failure(old_item: Item | None, expected_title: str | None) -> Exception:
+def guard_failure(old_item: Item | None, expected: Expected) -> Exception:
     """What a failed guard means, given the item as it was (None if absent)."""
     if old_item is None:
         return NotFound("No such todo.")
-    if expected_title is not None and old_item.get("title", {}).get("S") != expected_title:
+    if expected.title is not None and old_item.get("title", {}).get("S") != expected.title:
         return NotFound("No such todo.")
     return PreconditionFailed(STALE_VERSION)

@@ -7,10 +7,11 @@ Nothing above this module sees DynamoDB's shapes.
 
 import random
 import time
+from dataclasses import fields
 from typing import Any
 
 from chalicelib.domain.errors import Conflict, QuotaExceeded, Unavailable
-from chalicelib.domain.todos import Status, Todo
+from chalicelib.domain.todos import Expected, Status, Todo, TodoPatch
 from chalicelib.storage.dynamo import Cancelled, n, s, transact, transient_failures_as_unavailable
 from chalicelib.storage.title_claims import TITLE_TAKEN, claim_holder, claim_items
 from chalicelib.storage.todo_counter import TodoCounter
@@ -20,6 +21,7 @@ from chalicelib.storage.todo_keys import (
     guard,
     guard_failure,
     partition,
+    set_clause,
     status_sk,
     todo_from_item,
     todo_item,
@@ -28,6 +30,7 @@ from chalicelib.storage.todo_keys import (
 
 MAX_TRANSACTION_ATTEMPTS = 5
 Writes = dict[str, dict[str, Any]]
+NOTHING_EXPECTED = Expected()
 
 
 class TodoStore:
@@ -65,46 +68,33 @@ class TodoStore:
         writes = {"todo": put_todo, "count": self._counter.add_one(user_id)}
         self._write(user_id, writes, title=todo.title, todo_id=todo.id)
 
-    def set_status(
-        self,
-        user_id: str,
-        todo_id: str,
-        status: Status,
-        now: str,
-        *,
-        expected_title: str | None = None,
-        expected_versions: list[int] | None = None,
+    def change(
+        self, user_id: str, todo_id: str, patch: TodoPatch, now: str, expected: Expected
     ) -> Todo:
-        condition, values = guard(expected_title, expected_versions)
-        values.update({":status": s(status), ":status_sk": s(status_sk(status, todo_id))})
-        values.update({":now": s(now), ":one": n(1)})
+        """Apply a patch that moves no title, in one conditional UpdateItem with no read first."""
+        if patch.title is not None:
+            raise ValueError("a new title needs its claim: use replace()")
+        condition, values = guard(expected)
+        expression, names, changed = set_clause(todo_id, {**patch.changes(), "updated_at": now})
         with transient_failures_as_unavailable("UpdateItem"):
             try:
                 result = self._client.update_item(
                     TableName=self._table,
                     Key=todo_key(user_id, todo_id),
-                    UpdateExpression="SET #status = :status, status_sk = :status_sk, "
-                    "updated_at = :now, version = version + :one",
+                    UpdateExpression=f"{expression}, #version = #version + :one",
                     ConditionExpression=condition,
-                    ExpressionAttributeNames={"#status": "status"},
-                    ExpressionAttributeValues=values,
+                    ExpressionAttributeNames={**names, "#version": "version"},
+                    ExpressionAttributeValues={**values, **changed, ":one": n(1)},
                     ReturnValues="ALL_NEW",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
             except self._client.exceptions.ConditionalCheckFailedException as error:
-                raise guard_failure(error.response.get("Item"), expected_title) from None
+                raise guard_failure(error.response.get("Item"), expected) from None
         return todo_from_item(result["Attributes"])
 
-    def delete(
-        self,
-        user_id: str,
-        todo_id: str,
-        *,
-        expected_title: str | None = None,
-        expected_versions: list[int] | None = None,
-    ) -> None:
+    def delete(self, user_id: str, todo_id: str, expected: Expected) -> None:
         """Delete a todo and count it out, in one transaction."""
-        condition, values = guard(expected_title, expected_versions)
+        condition, values = guard(expected)
         delete: dict[str, Any] = {
             "TableName": self._table,
             "Key": todo_key(user_id, todo_id),
@@ -114,7 +104,7 @@ class TodoStore:
         if values:
             delete["ExpressionAttributeValues"] = values
         writes = {"todo": {"Delete": delete}, "count": self._counter.take_one(user_id)}
-        self._write(user_id, writes, expected_title=expected_title)
+        self._write(user_id, writes, expected=expected)
 
     def get(self, user_id: str, todo_id: str) -> Todo | None:
         with transient_failures_as_unavailable("GetItem"):
@@ -140,33 +130,32 @@ class TodoStore:
         todos = [todo_from_item(item) for item in result["Items"]]
         return todos[:limit], len(todos) > limit
 
-    def rename(self, user_id: str, current: Todo, changed: Todo) -> None:
-        """Write `changed` over `current`, taking the claim on its new title.
+    def replace(self, user_id: str, current: Todo, changed: Todo) -> None:
+        """Write `changed` over `current`, taking the claim on its title if that changed.
 
         The write is conditional on the stored version still being the one
         read, so a concurrent change makes this raise PreconditionFailed
         instead of being overwritten.
         """
+        differs = {
+            f.name: getattr(changed, f.name)
+            for f in fields(Todo)
+            if getattr(changed, f.name) != getattr(current, f.name)
+        }
+        expression, names, values = set_clause(current.id, differs)
         update = {
             "Update": {
                 "TableName": self._table,
                 "Key": todo_key(user_id, current.id),
-                "UpdateExpression": "SET title = :title, #status = :status, "
-                "status_sk = :status_sk, updated_at = :now, version = :next",
-                "ConditionExpression": "version = :read",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {
-                    ":title": s(changed.title),
-                    ":status": s(changed.status),
-                    ":status_sk": s(status_sk(changed.status, changed.id)),
-                    ":now": s(changed.updated_at),
-                    ":next": n(changed.version),
-                    ":read": n(current.version),
-                },
+                "UpdateExpression": expression,
+                "ConditionExpression": "#version = :read",
+                "ExpressionAttributeNames": {**names, "#version": "version"},
+                "ExpressionAttributeValues": {**values, ":read": n(current.version)},
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
-        self._write(user_id, {"todo": update}, title=changed.title, todo_id=current.id)
+        title = changed.title if changed.title != current.title else None
+        self._write(user_id, {"todo": update}, title=title, todo_id=current.id)
 
     def _write(
         self,
@@ -175,7 +164,7 @@ class TodoStore:
         *,
         title: str | None = None,
         todo_id: str = "",
-        expected_title: str | None = None,
+        expected: Expected = NOTHING_EXPECTED,
     ) -> None:
         """Run `writes` as one transaction, with the claim on `title` when one is given.
 
@@ -193,17 +182,17 @@ class TodoStore:
                 transact(self._client, items)
                 return
             except Cancelled as cancelled:
-                learned, holder = self._learn(user_id, cancelled, holder, expected_title)
+                learned, holder = self._learn(user_id, cancelled, holder, expected)
             if not learned:
                 _back_off(attempt)
         raise Unavailable("Too many concurrent changes; try again shortly.")
 
     def _learn(
-        self, user_id: str, cancelled: Cancelled, holder: str | None, expected_title: str | None
+        self, user_id: str, cancelled: Cancelled, holder: str | None, expected: Expected
     ) -> tuple[bool, str | None]:
         """Raise the error a cancellation means, or return (learned something, next holder)."""
         if cancelled.failed("todo"):
-            raise guard_failure(cancelled.old_item("todo"), expected_title)
+            raise guard_failure(cancelled.old_item("todo"), expected)
         if cancelled.failed("holder"):
             raise Conflict(TITLE_TAKEN, field="title")
         if cancelled.failed("claim"):

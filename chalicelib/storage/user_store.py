@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.errors import Conflict, Unavailable
-from chalicelib.domain.users import email_key, username_key
+from chalicelib.domain.users import User, email_key, username_key
 from chalicelib.storage.dynamo import (
     Cancelled,
     key_digest,
@@ -26,14 +26,6 @@ from chalicelib.storage.todo_keys import counter_item
 USER_SK = "USER"
 _UNCLAIMED = "attribute_not_exists(pk)"
 EMAIL_SK = "EMAIL"
-
-
-@dataclass(frozen=True)
-class User:
-    id: str
-    username: str
-    email: str
-    created_at: str
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,59 @@
-"""The v1 use cases: the book's to-do board, addressed by title."""
+"""The v1 use cases: the book's to-do board, its items addressed by title.
 
+Each returns the user's whole list after the change, oldest first, which
+is what the book's clients are sent.
+"""
+
+from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
 
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.ids import new_todo_id
-from chalicelib.domain.todos import Status, Todo, board_state, find_by_title, validate_title
-from chalicelib.platform.clock import now_rfc3339
+from chalicelib.domain.todos import (
+    Expected,
+    Status,
+    Todo,
+    TodoCreate,
+    TodoPatch,
+    find_by_title,
+    new_todo,
+    validate_title,
+)
 from chalicelib.storage.todo_store import TodoStore
 
-State = dict[str, Any]
+Clock = Callable[[], str]
 
 
-def get_state(store: TodoStore, user_id: str) -> State:
-    return board_state(store.list_all(user_id))
+class ItemsByTitle:
+    def __init__(
+        self, store: TodoStore, clock: Clock, new_id: Callable[[], str] = new_todo_id
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._new_id = new_id
 
+    def all(self, user_id: str) -> list[Todo]:
+        return self._store.list_all(user_id)
 
-def create_item(store: TodoStore, user_id: str, title: str) -> State:
-    """Add a PENDING item; an existing title makes this a no-op, as in the book."""
-    validate_title(title)
-    with suppress(Conflict):
-        store.insert(user_id, new_todo(title, Status.PENDING))
-    return board_state(store.list_all(user_id))
+    def create(self, user_id: str, title: str) -> list[Todo]:
+        """Add a PENDING item; an existing title makes this a no-op, as in the book."""
+        todo = new_todo(self._new_id(), TodoCreate(validate_title(title)), self._clock())
+        with suppress(Conflict):
+            self._store.insert(user_id, todo)
+        return self._store.list_all(user_id)
 
+    def mark_done(self, user_id: str, title: str) -> list[Todo]:
+        todos = self._store.list_all(user_id)
+        todo = _require(todos, title)
+        done = TodoPatch(status=Status.DONE)
+        updated = self._store.change(user_id, todo.id, done, self._clock(), Expected(title=title))
+        return [updated if t.id == todo.id else t for t in todos]
 
-def mark_done(store: TodoStore, user_id: str, title: str) -> State:
-    todos = store.list_all(user_id)
-    todo = _require(todos, title)
-    updated = store.set_status(user_id, todo.id, Status.DONE, now_rfc3339(), expected_title=title)
-    return board_state([updated if t.id == todo.id else t for t in todos])
-
-
-def delete_item(store: TodoStore, user_id: str, title: str) -> State:
-    todos = store.list_all(user_id)
-    todo = _require(todos, title)
-    store.delete(user_id, todo.id, expected_title=title)
-    return board_state([t for t in todos if t.id != todo.id])
-
-
-def new_todo(title: str, status: Status) -> Todo:
-    now = now_rfc3339()
-    return Todo(new_todo_id(), title, status, created_at=now, updated_at=now, version=1)
+    def delete(self, user_id: str, title: str) -> list[Todo]:
+        todos = self._store.list_all(user_id)
+        todo = _require(todos, title)
+        self._store.delete(user_id, todo.id, Expected(title=title))
+        return [t for t in todos if t.id != todo.id]
 
 
 def _require(todos: list[Todo], title: str) -> Todo:

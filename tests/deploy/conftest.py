@@ -19,7 +19,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from infra.dev_stack import OFFLINE_AWS_ENV
 from tests.deploy.support import STAGES, Deployment, Packaged, deploy_to_moto, make_package
 
@@ -67,13 +67,13 @@ def deployment(
         monkeypatch.setenv(name, value)
     for name in ("JWT_SECRET", "JWT_SECRET_ARN", "TABLE_NAME", "DYNAMODB_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    runtime.reset()
+    dependencies.reset()
     with mock_aws():
         deployed = deploy_to_moto(packages[SIMULATED_STAGE])
         for name, value in deployed.environment.items():
             monkeypatch.setenv(name, value)
         yield deployed
-    runtime.reset()
+    dependencies.reset()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.platform.runtime import USER_AGENT_EXTRA
+from chalicelib.dependencies import USER_AGENT_EXTRA
 from tests.deploy.support import Packaged, resolve
 
 

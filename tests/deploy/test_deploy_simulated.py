@@ -12,13 +12,13 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from tests.deploy.support import LOGIN, Deployment, board, book_steps, send, sign_up_and_log_in
 
 
 def secret_reads() -> list[str]:
     calls: list[str] = []
-    runtime.secrets_client().meta.events.register(
+    dependencies.secrets_client().meta.events.register(
         "before-call.secrets-manager", lambda model, **_: calls.append(model.name)
     )
     return calls
@@ -56,7 +56,7 @@ def test_a_cold_start_without_the_secret_fails_loudly_and_uses_no_default(
     boto3.client("secretsmanager").delete_secret(
         SecretId=deployment.secret_arn, ForceDeleteWithoutRecovery=True
     )
-    runtime.reset()
+    dependencies.reset()
     capsys.readouterr()
     login = send(deployed_client, "POST", "/v1/auth/login", LOGIN)
     items = send(deployed_client, "GET", "/v1/item/get", token=token)
@@ -83,7 +83,7 @@ def test_a_jwt_secret_beside_the_arn_is_refused_never_used_as_a_fallback(
     )
     # WHEN a plain JWT_SECRET is also set and a new container starts
     monkeypatch.setenv("JWT_SECRET", "a-local-secret-that-is-long-enough-0123456789")
-    runtime.reset()
+    dependencies.reset()
     # THEN the service refuses to serve rather than sign with it
     response = send(deployed_client, "POST", "/v1/auth/login", LOGIN)
     assert response.status_code == 503
@@ -103,7 +103,7 @@ def test_rotating_the_secret_invalidates_old_tokens_once_containers_restart(
     # THEN a warm container, which cached the old value, still accepts the old token
     assert send(deployed_client, "GET", "/v1/item/get", token=old_token).status_code == 200
     # AND after a cold start it is refused, while a fresh login works
-    runtime.reset()
+    dependencies.reset()
     refused = send(deployed_client, "GET", "/v1/item/get", token=old_token)
     assert (refused.status_code, refused.json_body["reason"]) == (401, "invalid")
     new_token = send(deployed_client, "POST", "/v1/auth/login", LOGIN)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from infra.dev_stack import table_definition
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
 from tests.conftest import TEST_SECRET
@@ -145,8 +145,8 @@ def test_lambda_settings_fit_inside_api_gateways_timeout(packaged: Packaged) -> 
     function = packaged.properties(FUNCTION)
     stage = CHALICE_CONFIG["stages"][packaged.stage]
     # One DynamoDB call that keeps failing: every attempt times out, plus standard backoff.
-    attempts = runtime.RETRY_ATTEMPTS
-    per_attempt = runtime.CONNECT_TIMEOUT_SECONDS + runtime.READ_TIMEOUT_SECONDS
+    attempts = dependencies.RETRY_ATTEMPTS
+    per_attempt = dependencies.CONNECT_TIMEOUT_SECONDS + dependencies.READ_TIMEOUT_SECONDS
     failing_call = attempts * per_attempt + sum(2**i for i in range(attempts - 1))
     assert failing_call < function["Timeout"] < API_GATEWAY_TIMEOUT_SECONDS
     assert function["Tracing"] == "Active"

@@ -90,13 +90,13 @@ class Harness:
 
     def __init__(self) -> None:
         from app import app
-        from chalicelib.platform import runtime
+        from chalicelib import dependencies
 
-        runtime.READ_TIMEOUT_SECONDS = BENCH_READ_TIMEOUT_SECONDS
-        runtime.reset()
+        dependencies.READ_TIMEOUT_SECONDS = BENCH_READ_TIMEOUT_SECONDS
+        dependencies.reset()
         self.app = app
         self._meter = CallMeter()
-        client = runtime.dynamodb_client()
+        client = dependencies.dynamodb_client()
         client._make_api_call = self._meter.wrap(client._make_api_call)
         self._null = open(os.devnull, "w")  # noqa: SIM115 - closed in close()
         self._count = 0

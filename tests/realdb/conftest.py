@@ -19,7 +19,7 @@ import pytest
 from chalice.config import Config
 from chalice.local import LocalGateway
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from infra.dev_stack import OFFLINE_AWS_ENV, PROJECT_DIR, create_table, local_client
 from infra.dynamodb_local import DynamoDBLocal, Unavailable, ensure_emulator
 
@@ -88,11 +88,11 @@ def handler(real_table: str, dynamodb_local: str, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("TABLE_NAME", real_table)
     monkeypatch.setenv("APP_STAGE", "local")
     monkeypatch.setenv("JWT_SECRET", secrets.token_urlsafe(48))
-    runtime.reset()
+    dependencies.reset()
     config_file = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
     config = Config(chalice_stage="local", config_from_disk=config_file)
     yield Handler(LocalGateway(app, config))
-    runtime.reset()
+    dependencies.reset()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 import pytest
 
-from chalicelib.platform import runtime
+from chalicelib import dependencies
 from tests.realdb.conftest import Handler, Reply
 
 QUOTA = 20
@@ -44,7 +44,7 @@ def stored(table_client: Any, table: str, token: str) -> tuple[int, int | None]:
 @pytest.fixture
 def quota(handler: Handler, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setenv("TODO_QUOTA", str(QUOTA))
-    runtime.reset()
+    dependencies.reset()
     return QUOTA
 
 

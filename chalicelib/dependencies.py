@@ -1,16 +1,24 @@
-"""Per-container singletons: settings, the signing secret, clients and stores.
+"""What the routes are given: per-container settings, secret, clients, stores and use cases.
 
-Each is built on first use and then reused for the life of the container,
-which is the only state the service keeps between requests. Tests call
-reset() so that each test builds them afresh, inside its own mocks.
+This is where the layers are put together. Each piece is built on first
+use and then reused for the life of the container, which is the only state
+the service keeps between requests. Every use case is handed its stores
+and clock here, the same way; nothing below this module reaches for them.
+Tests call reset() so that each test builds them afresh, inside its own
+mocks.
 """
 
 from functools import cache
 from typing import Any
 
+from chalicelib.platform.clock import now_rfc3339
 from chalicelib.platform.config import ConfigError, Settings, load_settings, load_signing_secret
+from chalicelib.platform.tokens import TokenIssuer
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
+from chalicelib.use_cases.accounts import Accounts
+from chalicelib.use_cases.items_by_title import ItemsByTitle
+from chalicelib.use_cases.todos_by_id import TodosById
 
 # Bounded retries with short timeouts, so a failing dependency surfaces as a
 # 503 well inside the Lambda timeout instead of as a timeout.
@@ -88,7 +96,40 @@ def user_store() -> UserStore:
     return UserStore(dynamodb_client(), settings().table_name)
 
 
+@cache
+def token_issuer() -> TokenIssuer:
+    return TokenIssuer(signing_secret(), settings().token_issuer, settings().token_expire_minutes)
+
+
+@cache
+def accounts() -> Accounts:
+    return Accounts(user_store(), now_rfc3339)
+
+
+@cache
+def items_by_title() -> ItemsByTitle:
+    return ItemsByTitle(todo_store(), now_rfc3339)
+
+
+@cache
+def todos_by_id() -> TodosById:
+    return TodosById(todo_store(), now_rfc3339)
+
+
+_GETTERS = (
+    settings,
+    signing_secret,
+    dynamodb_client,
+    secrets_client,
+    todo_store,
+    user_store,
+    token_issuer,
+    accounts,
+    items_by_title,
+    todos_by_id,
+)
+
+
 def reset() -> None:
-    getters = (settings, signing_secret, dynamodb_client, secrets_client, todo_store, user_store)
-    for getter in getters:
+    for getter in _GETTERS:
         getter.cache_clear()
