@@ -11,20 +11,17 @@ mocks.
 from functools import cache
 from typing import Any
 
+from chalicelib.platform import retries
 from chalicelib.platform.clock import now_rfc3339
 from chalicelib.platform.config import ConfigError, Settings, load_settings, load_signing_secret
 from chalicelib.platform.tokens import TokenIssuer
+from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
 from chalicelib.use_cases.accounts import Accounts
 from chalicelib.use_cases.items_by_title import ItemsByTitle
 from chalicelib.use_cases.todos_by_id import TodosById
 
-# Bounded retries with short timeouts, so a failing dependency surfaces as a
-# 503 well inside the Lambda timeout instead of as a timeout.
-RETRY_ATTEMPTS = 3
-CONNECT_TIMEOUT_SECONDS = 1
-READ_TIMEOUT_SECONDS = 2
 # Appended to the User-Agent of every AWS call the service makes, so that its
 # calls can be told apart in CloudTrail, and in the tests' recording of calls.
 USER_AGENT_EXTRA = "todo-service"
@@ -78,22 +75,29 @@ def secrets_client() -> Any:
 def _client_config() -> Any:
     from botocore.config import Config
 
+    # One attempt per call: the request's retry budget (platform/retries)
+    # decides every retry, so botocore must make none of its own.
     return Config(
-        retries={"mode": "standard", "total_max_attempts": RETRY_ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=retries.CONNECT_TIMEOUT_SECONDS,
+        read_timeout=retries.READ_TIMEOUT_SECONDS,
         user_agent_extra=USER_AGENT_EXTRA,
     )
 
 
 @cache
+def table() -> Table:
+    return Table(dynamodb_client(), settings().table_name)
+
+
+@cache
 def todo_store() -> TodoStore:
-    return TodoStore(dynamodb_client(), settings().table_name, settings().todo_quota)
+    return TodoStore(table(), settings().todo_quota)
 
 
 @cache
 def user_store() -> UserStore:
-    return UserStore(dynamodb_client(), settings().table_name)
+    return UserStore(table())
 
 
 @cache
@@ -121,6 +125,7 @@ _GETTERS = (
     signing_secret,
     dynamodb_client,
     secrets_client,
+    table,
     todo_store,
     user_store,
     token_issuer,

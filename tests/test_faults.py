@@ -1,24 +1,25 @@
 """DynamoDB failing underneath: bounded retries, then a 503 with Retry-After.
 
 Faults are injected at the botocore client, in place of the HTTP send, so
-they travel through botocore's real retry logic exactly as failures from
-AWS would. The app talks to the embedded DynamoDB server here rather than
-moto's in-process mock, which would still apply a write that the injected
-fault claims has failed.
+they are parsed and raised by botocore exactly as failures from AWS would
+be, and retried by the service's one retry budget per request. The app
+talks to the embedded DynamoDB server here rather than moto's in-process
+mock, which would still apply a write that the injected fault claims has
+failed.
 """
 
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import botocore.endpoint
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from chalice.test import Client
 
 from chalicelib import dependencies
-from chalicelib.dependencies import RETRY_ATTEMPTS
+from chalicelib.platform import retries
+from chalicelib.platform.retries import MAX_ATTEMPTS_PER_CALL as RETRY_ATTEMPTS
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
 from tests.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
 
@@ -102,8 +103,8 @@ def client(dynamodb_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
 @pytest.fixture
 def faults(client: Client, monkeypatch: pytest.MonkeyPatch) -> Injector:
     injector = Injector()
-    # Record botocore's back-off instead of waiting it out.
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", injector.sleeps.append)
+    # Record the back-off instead of waiting it out.
+    monkeypatch.setattr(retries, "sleep", injector.sleeps.append)
     return injector
 
 
@@ -200,9 +201,57 @@ def test_each_fault_is_logged_as_one_json_line_with_the_request_id(
     assert (fault["operation"], fault["code"]) == ("Query", "ReadTimeoutError")
 
 
-def test_retry_and_timeout_budget_stays_well_under_the_lambda_timeout(client: Client) -> None:
-    client = dependencies.dynamodb_client.__wrapped__()
-    config = client.meta.config
-    assert config.retries == {"mode": "standard", "total_max_attempts": RETRY_ATTEMPTS}
-    worst_case_io = RETRY_ATTEMPTS * (config.connect_timeout + config.read_timeout)
-    assert worst_case_io <= 10
+def test_botocore_makes_one_attempt_per_call_so_the_budget_decides_every_retry(
+    client: Client,
+) -> None:
+    config = dependencies.dynamodb_client.__wrapped__().meta.config
+    assert config.retries == {"mode": "standard", "total_max_attempts": 1}
+    assert config.connect_timeout + config.read_timeout == retries.ATTEMPT_SECONDS
+
+
+def contention(request, **_: object) -> AWSResponse:
+    body = json.dumps(
+        {
+            "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            "message": "Transaction cancelled",
+            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+        }
+    )
+    return AWSResponse(request.url, 400, {}, _RawBody(body.encode()))
+
+
+def test_a_rename_under_endless_contention_makes_a_bounded_number_of_calls_then_503(
+    client: Client, token: str, faults: Injector
+) -> None:
+    # GIVEN a todo whose every transaction is cancelled by contention
+    todo = send_json(client, "POST", "/v2/todos", {"title": "a"}, auth(token)).json_body
+    faults.fail("TransactWriteItems", contention)
+    # WHEN it is renamed
+    path = f"/v2/todos/{todo['id']}"
+    response = send_json(client, "PATCH", path, {"title": "b"}, auth(token))
+    # THEN the request gives up after its one budget of retries, not 15 attempts
+    assert_unavailable(response)
+    assert faults.attempts["TransactWriteItems"] == 1 + retries.MAX_RETRIES_PER_REQUEST
+    assert len(faults.sleeps) == retries.MAX_RETRIES_PER_REQUEST
+
+
+def test_retries_stop_at_the_deadline_leaving_time_to_answer(
+    client: Client, token: str, faults: Injector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a clock on which every attempt takes as long as its timeouts allow
+    now = [1000.0]
+    monkeypatch.setattr(retries, "monotonic", lambda: now[0])
+
+    def slow_contention(request, **kwargs: object) -> AWSResponse:
+        now[0] += retries.ATTEMPT_SECONDS
+        return contention(request, **kwargs)
+
+    todo = send_json(client, "POST", "/v2/todos", {"title": "a"}, auth(token)).json_body
+    faults.fail("TransactWriteItems", slow_contention)
+    started = now[0]
+    # WHEN a rename keeps being cancelled
+    response = send_json(client, "PATCH", f"/v2/todos/{todo['id']}", {"title": "b"}, auth(token))
+    # THEN it stops before the request's deadline, with retries to spare
+    assert_unavailable(response)
+    assert now[0] - started <= retries.MAX_REQUEST_SECONDS
+    assert faults.attempts["TransactWriteItems"] < 1 + retries.MAX_RETRIES_PER_REQUEST

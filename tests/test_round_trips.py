@@ -2,6 +2,7 @@
 
 from chalice.test import Client
 
+from chalicelib import dependencies
 from tests.conftest import PASSWORD, CallLog, auth, bearer, post_json, send_json, unique
 
 
@@ -69,18 +70,17 @@ def test_delete_is_one_query_then_one_transaction_that_also_counts_it_out(
 
 
 def test_get_follows_every_page(client: Client, token: str, dynamodb_calls: CallLog) -> None:
-    from chalicelib import dependencies
-
     for index in range(5):
         client.http.post(f"/v1/item/create/item-{index}", headers=auth(token))
-    original_query = dependencies.dynamodb_client().query
 
-    def two_per_page(**kwargs):
-        return original_query(**kwargs, Limit=2)
+    def two_per_page(params: dict, **_: object) -> None:
+        params["Limit"] = 2
 
-    dependencies.todo_store()._client.query = two_per_page
+    events = dependencies.dynamodb_client().meta.events
+    events.register("provide-client-params.dynamodb.Query", two_per_page)
     calls = dynamodb_calls.during()
     response = client.http.get("/v1/item/get", headers=auth(token))
+    events.unregister("provide-client-params.dynamodb.Query", two_per_page)
     assert response.json_body["pending_item_count"] == 5
     assert calls.operations == ["Query", "Query", "Query"]
 

@@ -12,8 +12,9 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict, NotFound, QuotaExceeded, Unavailable
 from chalicelib.domain.todos import Expected, Status, Todo
-from chalicelib.storage import todo_store
-from chalicelib.storage.todo_store import MAX_TRANSACTION_ATTEMPTS, TodoStore
+from chalicelib.platform import retries
+from chalicelib.storage.dynamo import Table
+from chalicelib.storage.todo_store import TodoStore
 
 QUOTA = 3
 NEW_TODO = Todo("01J0000000000000000000NEW0", "washing", Status.PENDING, "t", "t", 1)
@@ -34,9 +35,6 @@ def role(item: dict[str, Any]) -> str:
 class FakeClient:
     """Answers each transaction with the next scripted outcome, recording what was sent."""
 
-    class exceptions:  # mirrors botocore's client.exceptions
-        ConditionalCheckFailedException = type("ConditionalCheckFailed", (Exception,), {})
-
     def __init__(self, *outcomes: Outcome, todo_count: int = 0) -> None:
         self._outcomes = list(outcomes)
         self._todo_count = todo_count
@@ -56,7 +54,7 @@ class FakeClient:
         raise ClientError({"Error": error, "CancellationReasons": reasons}, "TransactWriteItems")
 
     def query(self, **query: Any) -> dict:
-        assert query["Select"] == "COUNT"
+        assert (query["TableName"], query["Select"]) == ("t", "COUNT")
         return {"Count": self._todo_count}
 
     def put_item(self, **put: Any) -> None:
@@ -72,28 +70,35 @@ CONTENDED = ("TransactionConflict", None)
 
 
 @pytest.fixture
-def back_offs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    monkeypatch.setattr(todo_store, "_back_off", calls.append)
-    return calls
+def back_offs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits before each retry, recorded instead of slept; retry n waits n + 1 seconds."""
+    waits: list[float] = []
+    monkeypatch.setattr(retries, "back_off", lambda attempt: float(attempt + 1))
+    monkeypatch.setattr(retries, "sleep", waits.append)
+    retries.start_request()
+    return waits
+
+
+def store(client: FakeClient) -> TodoStore:
+    return TodoStore(Table(client, "t"), QUOTA)
 
 
 def insert(client: FakeClient) -> None:
-    TodoStore(client, "t", QUOTA).insert("user", NEW_TODO)
+    store(client).insert("user", NEW_TODO)
 
 
 def roles(transaction: list[dict]) -> list[str]:
     return [role(item) for item in transaction]
 
 
-def test_a_free_title_under_the_quota_is_one_transaction(back_offs: list[int]) -> None:
+def test_a_free_title_under_the_quota_is_one_transaction(back_offs: list[float]) -> None:
     client = FakeClient(None)
     insert(client)
     assert [roles(sent) for sent in client.sent] == [["todo", "count", "claim"]]
     assert back_offs == []
 
 
-def test_a_held_title_checks_its_holder_at_once_then_conflicts(back_offs: list[int]) -> None:
+def test_a_held_title_checks_its_holder_at_once_then_conflicts(back_offs: list[float]) -> None:
     client = FakeClient({"claim": held_by("old-id")}, {"holder": FAILED})
     with pytest.raises(Conflict):
         insert(client)
@@ -102,7 +107,7 @@ def test_a_held_title_checks_its_holder_at_once_then_conflicts(back_offs: list[i
     assert back_offs == []
 
 
-def test_a_stale_claim_is_taken_over_at_once(back_offs: list[int]) -> None:
+def test_a_stale_claim_is_taken_over_at_once(back_offs: list[float]) -> None:
     client = FakeClient({"claim": held_by("old-id")}, None)
     insert(client)
     take_over = client.sent[1][roles(client.sent[1]).index("claim")]
@@ -110,7 +115,7 @@ def test_a_stale_claim_is_taken_over_at_once(back_offs: list[int]) -> None:
     assert back_offs == []
 
 
-def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[int]) -> None:
+def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[float]) -> None:
     client = FakeClient({"count": ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})})
     with pytest.raises(QuotaExceeded) as raised:
         insert(client)
@@ -118,7 +123,7 @@ def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[int])
     assert len(client.sent) == 1
 
 
-def test_a_taken_title_wins_over_a_full_quota(back_offs: list[int]) -> None:
+def test_a_taken_title_wins_over_a_full_quota(back_offs: list[float]) -> None:
     full = ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})
     client = FakeClient({"claim": held_by("old-id"), "count": full}, {"holder": FAILED})
     with pytest.raises(Conflict):
@@ -126,7 +131,7 @@ def test_a_taken_title_wins_over_a_full_quota(back_offs: list[int]) -> None:
 
 
 def test_a_missing_counter_is_started_from_a_count_then_the_write_retried(
-    back_offs: list[int],
+    back_offs: list[float],
 ) -> None:
     client = FakeClient({"count": FAILED}, None, todo_count=2)
     insert(client)
@@ -135,22 +140,26 @@ def test_a_missing_counter_is_started_from_a_count_then_the_write_retried(
     assert back_offs == []
 
 
-def test_contention_retries_the_same_transaction_after_a_back_off(back_offs: list[int]) -> None:
+def test_contention_retries_the_same_transaction_after_a_back_off(back_offs: list[float]) -> None:
     client = FakeClient({"claim": CONTENDED}, None)
     insert(client)
     assert client.sent[0] == client.sent[1]
-    assert back_offs == [0]
+    assert back_offs == [1.0]
 
 
-def test_endless_contention_gives_up_as_unavailable(back_offs: list[int]) -> None:
-    client = FakeClient(*[{"claim": CONTENDED}] * MAX_TRANSACTION_ATTEMPTS)
+def test_endless_contention_gives_up_as_unavailable_when_the_budget_is_spent(
+    back_offs: list[float],
+) -> None:
+    attempts = 1 + retries.MAX_RETRIES_PER_REQUEST
+    client = FakeClient(*[{"claim": CONTENDED}] * attempts)
     with pytest.raises(Unavailable):
         insert(client)
-    assert back_offs == list(range(MAX_TRANSACTION_ATTEMPTS))
+    assert len(client.sent) == attempts
+    assert back_offs == [float(n + 1) for n in range(retries.MAX_RETRIES_PER_REQUEST)]
 
 
-def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[int]) -> None:
+def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[float]) -> None:
     client = FakeClient({"todo": FAILED})
     with pytest.raises(NotFound):
-        TodoStore(client, "t", QUOTA).delete("user", "some-id", Expected(title="washing"))
+        store(client).delete("user", "some-id", Expected(title="washing"))
     assert roles(client.sent[0]) == ["todo", "count"]

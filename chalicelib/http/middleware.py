@@ -13,7 +13,7 @@ from chalicelib.http.problems import (
     internal_error,
     is_chalice_error,
 )
-from chalicelib.platform import logs
+from chalicelib.platform import logs, retries
 
 
 def handle_request(request: Request, get_response) -> Response:
@@ -21,6 +21,7 @@ def handle_request(request: Request, get_response) -> Response:
     request_id = _request_id(request)
     logs.request_id.set(request_id)
     logs.user_id.set(None)
+    retries.start_request(_remaining_seconds(request))
     try:
         response = get_response(request)
     except ViewRaised as raised:
@@ -41,6 +42,12 @@ def handle_request(request: Request, get_response) -> Response:
         user_id=logs.user_id.get(),
     )
     return response
+
+
+def _remaining_seconds(request: Request) -> float | None:
+    """How long Lambda will still wait for this request, when it says."""
+    remaining = getattr(request.lambda_context, "get_remaining_time_in_millis", None)
+    return remaining() / 1000 if remaining else None
 
 
 def _request_id(request: Request) -> str:

@@ -1,14 +1,21 @@
-"""Low-level DynamoDB helpers shared by the stores: attribute values and failures."""
+"""DynamoDB for the stores: attribute values, and every call with its failures typed.
+
+A store talks to its table only through Table, which retries transient
+failures within the request's retry budget (chalicelib.platform.retries)
+and turns each way a call can fail into one exception: ConditionFailed
+with the item as it was, Cancelled with each transaction item's reason by
+name, or Unavailable (503) once the budget is spent.
+"""
 
 import base64
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import Unavailable
+from chalicelib.platform import retries
 from chalicelib.platform.logs import log_event
 
 # Codes that mean "try again later" rather than "this request is wrong".
@@ -45,16 +52,12 @@ def key_digest(text: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def error_code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
+class ConditionFailed(Exception):
+    """A single-item write whose condition was false."""
 
-
-def cancellation_reasons(error: ClientError) -> list[dict[str, Any]]:
-    return error.response.get("CancellationReasons") or []
-
-
-def failed_condition(reason: dict[str, Any]) -> bool:
-    return reason.get("Code") == "ConditionalCheckFailed"
+    def __init__(self, old_item: Item | None) -> None:
+        super().__init__("condition failed")
+        self.old_item = old_item  # the item as it stood; None if it did not exist
 
 
 class Cancelled(Exception):
@@ -66,44 +69,77 @@ class Cancelled(Exception):
 
     def failed(self, name: str) -> bool:
         """Whether the named item's condition was false (not merely contended)."""
-        return failed_condition(self.reasons.get(name, {}))
+        return self.reasons.get(name, {}).get("Code") == "ConditionalCheckFailed"
 
     def old_item(self, name: str) -> Item | None:
         """The named item as it stood when its condition failed; None if it did not exist."""
         return self.reasons.get(name, {}).get("Item")
 
 
-def transact(client: Any, items: dict[str, dict[str, Any]]) -> None:
-    """Run the items as one TransactWriteItems, or raise Cancelled with named reasons.
+class Table:
+    """One table, through a client that makes one attempt per call (botocore's retries are off)."""
 
-    Naming each item means callers ask "did the claim fail?" rather than
-    counting positions in DynamoDB's list of reasons.
-    """
-    try:
-        with transient_failures_as_unavailable("TransactWriteItems"):
-            client.transact_write_items(TransactItems=list(items.values()))
-    except ClientError as error:
-        if error_code(error) != "TransactionCanceledException":
-            raise
-        reasons = cancellation_reasons(error)
-        raise Cancelled(dict(zip(items, reasons, strict=False))) from None
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        return self._call("GetItem", self.client.get_item, TableName=self.name, **params)
+
+    def query(self, **params: Any) -> dict[str, Any]:
+        return self._call("Query", self.client.query, TableName=self.name, **params)
+
+    def put_item(self, **params: Any) -> dict[str, Any]:
+        return self._call("PutItem", self.client.put_item, TableName=self.name, **params)
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        return self._call("UpdateItem", self.client.update_item, TableName=self.name, **params)
+
+    def transact(self, items: dict[str, dict[str, Any]]) -> None:
+        """Run the items as one TransactWriteItems, or raise Cancelled with named reasons.
+
+        Naming each item means callers ask "did the claim fail?" rather than
+        counting positions in DynamoDB's list of reasons.
+        """
+        try:
+            send = self.client.transact_write_items
+            self._call("TransactWriteItems", send, TransactItems=list(items.values()))
+        except ClientError as error:
+            if _code(error) != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            raise Cancelled(dict(zip(items, reasons, strict=False))) from None
+
+    def _call(self, operation: str, send: Callable[..., Any], **params: Any) -> dict[str, Any]:
+        """Send, retrying transient failures while the request's budget allows."""
+        budget = retries.current()
+        for attempt in range(retries.MAX_ATTEMPTS_PER_CALL):
+            try:
+                return send(**params)
+            except ClientError as error:
+                if _code(error) == "ConditionalCheckFailedException":
+                    raise ConditionFailed(error.response.get("Item")) from None
+                if _code(error) not in TRANSIENT_CODES:
+                    raise
+                failure: Exception = error
+            except BotoCoreError as error:
+                failure = error
+            last_attempt = attempt + 1 == retries.MAX_ATTEMPTS_PER_CALL
+            if last_attempt or not budget.retry(retries.back_off(attempt)):
+                break
+        raise _unavailable(operation, failure)
 
 
-@contextmanager
-def transient_failures_as_unavailable(operation: str) -> Iterator[None]:
-    """Turn throttling, server errors and network faults into Unavailable.
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
 
-    botocore has already retried these by the time they surface here.
-    Anything else is a bug in our request and is left to propagate.
-    """
-    try:
-        yield
-    except ClientError as error:
-        code = error_code(error)
-        if code not in TRANSIENT_CODES:
-            raise
-        log_event("dynamodb_fault", level="warning", operation=operation, code=code)
-        raise Unavailable("The database is busy; try again shortly.") from error
-    except BotoCoreError as error:
-        log_event("dynamodb_fault", level="warning", operation=operation, code=type(error).__name__)
-        raise Unavailable("The database could not be reached; try again shortly.") from error
+
+def _unavailable(operation: str, failure: Exception) -> Unavailable:
+    if isinstance(failure, ClientError):
+        code, detail = _code(failure), "The database is busy; try again shortly."
+    else:
+        code, detail = type(failure).__name__, "The database could not be reached; try again."
+    log_event("dynamodb_fault", level="warning", operation=operation, code=code)
+    unavailable = Unavailable(detail)
+    unavailable.__cause__ = failure
+    return unavailable

@@ -12,14 +12,13 @@ between that count and the counter being stored.
 from typing import Any
 
 from chalicelib.platform.logs import log_event
-from chalicelib.storage.dynamo import n, s, transient_failures_as_unavailable
+from chalicelib.storage.dynamo import ConditionFailed, Table, n, s
 from chalicelib.storage.todo_keys import TODO_PREFIX, counter_item, counter_key, partition
 
 
 class TodoCounter:
-    def __init__(self, client: Any, table_name: str, quota: int) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, table: Table, quota: int) -> None:
+        self._table = table
         self.quota = quota
 
     def add_one(self, user_id: str) -> dict[str, Any]:
@@ -34,13 +33,10 @@ class TodoCounter:
         """Create a missing counter from a count of the user's todos; a no-op if one exists."""
         todos = self._count_todos(user_id)
         try:
-            with transient_failures_as_unavailable("PutItem"):
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=counter_item(user_id, todos),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
-        except self._client.exceptions.ConditionalCheckFailedException:
+            self._table.put_item(
+                Item=counter_item(user_id, todos), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ConditionFailed:
             return  # a concurrent request started it from the same count
         log_event("todo_counter_started", todos=todos)
 
@@ -50,7 +46,7 @@ class TodoCounter:
         values = {":one": n(1)} if quota is None else {":one": n(1), ":quota": n(quota)}
         return {
             "Update": {
-                "TableName": self._table,
+                "TableName": self._table.name,
                 "Key": counter_key(user_id),
                 "UpdateExpression": update,
                 "ConditionExpression": condition,
@@ -61,7 +57,6 @@ class TodoCounter:
 
     def _count_todos(self, user_id: str) -> int:
         query: dict[str, Any] = {
-            "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {":pk": s(partition(user_id)), ":prefix": s(TODO_PREFIX)},
             "Select": "COUNT",
@@ -69,8 +64,7 @@ class TodoCounter:
         }
         total = 0
         while True:
-            with transient_failures_as_unavailable("Query"):
-                page = self._client.query(**query)
+            page = self._table.query(**query)
             total += page["Count"]
             if "LastEvaluatedKey" not in page:
                 return total

@@ -1,18 +1,17 @@
 """Todos in DynamoDB: reads, and writes guarded by conditions.
 
-Key layout and marshalling live in todo_items, title uniqueness in
+Key layout and marshalling live in todo_keys, title uniqueness in
 title_claims, and the per-user count behind the quota in todo_counter.
 Nothing above this module sees DynamoDB's shapes.
 """
 
-import random
-import time
 from dataclasses import fields
 from typing import Any
 
 from chalicelib.domain.errors import Conflict, QuotaExceeded, Unavailable
 from chalicelib.domain.todos import Expected, Status, Todo, TodoPatch
-from chalicelib.storage.dynamo import Cancelled, n, s, transact, transient_failures_as_unavailable
+from chalicelib.platform import retries
+from chalicelib.storage.dynamo import Cancelled, ConditionFailed, Table, n, s
 from chalicelib.storage.title_claims import TITLE_TAKEN, claim_holder, claim_items
 from chalicelib.storage.todo_counter import TodoCounter
 from chalicelib.storage.todo_keys import (
@@ -28,39 +27,55 @@ from chalicelib.storage.todo_keys import (
     todo_key,
 )
 
-MAX_TRANSACTION_ATTEMPTS = 5
 Writes = dict[str, dict[str, Any]]
 NOTHING_EXPECTED = Expected()
 
 
 class TodoStore:
-    def __init__(self, client: Any, table_name: str, quota: int) -> None:
-        self._client = client
-        self._table = table_name
-        self._counter = TodoCounter(client, table_name, quota)
+    def __init__(self, table: Table, quota: int) -> None:
+        self._table = table
+        self._counter = TodoCounter(table, quota)
 
     def list_all(self, user_id: str) -> list[Todo]:
         """Every todo of the user, oldest first, read strongly consistently."""
         query = {
-            "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {":pk": s(partition(user_id)), ":prefix": s(TODO_PREFIX)},
             "ConsistentRead": True,
         }
         todos: list[Todo] = []
         while True:
-            with transient_failures_as_unavailable("Query"):
-                page = self._client.query(**query)
+            page = self._table.query(**query)
             todos.extend(todo_from_item(item) for item in page["Items"])
             if "LastEvaluatedKey" not in page:
                 return todos
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def page(
+        self, user_id: str, status: Status | None, after_id: str | None, limit: int
+    ) -> tuple[list[Todo], bool]:
+        """Up to `limit` todos after `after_id`, oldest first, and whether more follow.
+
+        Asking for one more than the page size, rather than trusting
+        LastEvaluatedKey, means a full last page never leads to an empty one.
+        Items are at most a few KB, so limit + 1 of them never reach the 1 MB
+        page cap and one Query always suffices.
+        """
+        query = self._page_query(user_id, status, after_id)
+        result = self._table.query(**query, Limit=limit + 1, ConsistentRead=True)
+        todos = [todo_from_item(item) for item in result["Items"]]
+        return todos[:limit], len(todos) > limit
+
+    def get(self, user_id: str, todo_id: str) -> Todo | None:
+        result = self._table.get_item(Key=todo_key(user_id, todo_id), ConsistentRead=True)
+        item = result.get("Item")
+        return todo_from_item(item) if item else None
+
     def insert(self, user_id: str, todo: Todo) -> None:
         """Store a new todo; Conflict if the user has its title, QuotaExceeded if they are full."""
         put_todo = {
             "Put": {
-                "TableName": self._table,
+                "TableName": self._table.name,
                 "Item": todo_item(user_id, todo),
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
@@ -76,59 +91,19 @@ class TodoStore:
             raise ValueError("a new title needs its claim: use replace()")
         condition, values = guard(expected)
         expression, names, changed = set_clause(todo_id, {**patch.changes(), "updated_at": now})
-        with transient_failures_as_unavailable("UpdateItem"):
-            try:
-                result = self._client.update_item(
-                    TableName=self._table,
-                    Key=todo_key(user_id, todo_id),
-                    UpdateExpression=f"{expression}, #version = #version + :one",
-                    ConditionExpression=condition,
-                    ExpressionAttributeNames={**names, "#version": "version"},
-                    ExpressionAttributeValues={**values, **changed, ":one": n(1)},
-                    ReturnValues="ALL_NEW",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
-            except self._client.exceptions.ConditionalCheckFailedException as error:
-                raise guard_failure(error.response.get("Item"), expected) from None
-        return todo_from_item(result["Attributes"])
-
-    def delete(self, user_id: str, todo_id: str, expected: Expected) -> None:
-        """Delete a todo and count it out, in one transaction."""
-        condition, values = guard(expected)
-        delete: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": todo_key(user_id, todo_id),
-            "ConditionExpression": condition,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        if values:
-            delete["ExpressionAttributeValues"] = values
-        writes = {"todo": {"Delete": delete}, "count": self._counter.take_one(user_id)}
-        self._write(user_id, writes, expected=expected)
-
-    def get(self, user_id: str, todo_id: str) -> Todo | None:
-        with transient_failures_as_unavailable("GetItem"):
-            result = self._client.get_item(
-                TableName=self._table, Key=todo_key(user_id, todo_id), ConsistentRead=True
+        try:
+            result = self._table.update_item(
+                Key=todo_key(user_id, todo_id),
+                UpdateExpression=f"{expression}, #version = #version + :one",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={**names, "#version": "version"},
+                ExpressionAttributeValues={**values, **changed, ":one": n(1)},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        item = result.get("Item")
-        return todo_from_item(item) if item else None
-
-    def page(
-        self, user_id: str, status: Status | None, after_id: str | None, limit: int
-    ) -> tuple[list[Todo], bool]:
-        """Up to `limit` todos after `after_id`, oldest first, and whether more follow.
-
-        Asking for one more than the page size, rather than trusting
-        LastEvaluatedKey, means a full last page never leads to an empty one.
-        Items are at most a few KB, so limit + 1 of them never reach the 1 MB
-        page cap and one Query always suffices.
-        """
-        query = self._page_query(user_id, status, after_id)
-        with transient_failures_as_unavailable("Query"):
-            result = self._client.query(**query, Limit=limit + 1, ConsistentRead=True)
-        todos = [todo_from_item(item) for item in result["Items"]]
-        return todos[:limit], len(todos) > limit
+        except ConditionFailed as failed:
+            raise guard_failure(failed.old_item, expected) from None
+        return todo_from_item(result["Attributes"])
 
     def replace(self, user_id: str, current: Todo, changed: Todo) -> None:
         """Write `changed` over `current`, taking the claim on its title if that changed.
@@ -145,7 +120,7 @@ class TodoStore:
         expression, names, values = set_clause(current.id, differs)
         update = {
             "Update": {
-                "TableName": self._table,
+                "TableName": self._table.name,
                 "Key": todo_key(user_id, current.id),
                 "UpdateExpression": expression,
                 "ConditionExpression": "#version = :read",
@@ -156,6 +131,20 @@ class TodoStore:
         }
         title = changed.title if changed.title != current.title else None
         self._write(user_id, {"todo": update}, title=title, todo_id=current.id)
+
+    def delete(self, user_id: str, todo_id: str, expected: Expected) -> None:
+        """Delete a todo and count it out, in one transaction."""
+        condition, values = guard(expected)
+        delete: dict[str, Any] = {
+            "TableName": self._table.name,
+            "Key": todo_key(user_id, todo_id),
+            "ConditionExpression": condition,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            delete["ExpressionAttributeValues"] = values
+        writes = {"todo": {"Delete": delete}, "count": self._counter.take_one(user_id)}
+        self._write(user_id, writes, expected=expected)
 
     def _write(
         self,
@@ -172,19 +161,21 @@ class TodoStore:
         the title is taken, the quota is full) or teaches the next attempt
         something (who holds the claim, that the counter needs starting).
         Only an attempt cancelled by contention alone waits before retrying.
+        Every retry comes out of the request's one budget.
         """
+        budget = retries.current()
         holder: str | None = None
-        for attempt in range(MAX_TRANSACTION_ATTEMPTS):
+        for attempt in range(retries.MAX_RETRIES_PER_REQUEST + 1):
             items = dict(writes)
             if title is not None:
-                items.update(claim_items(self._table, user_id, title, todo_id, holder))
+                items.update(claim_items(self._table.name, user_id, title, todo_id, holder))
             try:
-                transact(self._client, items)
+                self._table.transact(items)
                 return
             except Cancelled as cancelled:
                 learned, holder = self._learn(user_id, cancelled, holder, expected)
-            if not learned:
-                _back_off(attempt)
+            if not budget.retry(0 if learned else retries.back_off(attempt)):
+                break
         raise Unavailable("Too many concurrent changes; try again shortly.")
 
     def _learn(
@@ -209,7 +200,7 @@ class TodoStore:
     def _page_query(self, user_id: str, status: Status | None, after_id: str | None) -> dict:
         owner = s(partition(user_id))
         if status is None:
-            query = {
+            query: dict[str, Any] = {
                 "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
                 "ExpressionAttributeValues": {":pk": owner, ":prefix": s(TODO_PREFIX)},
             }
@@ -224,8 +215,4 @@ class TodoStore:
             if status is not None:
                 start["status_sk"] = s(status_sk(status, after_id))
             query["ExclusiveStartKey"] = start
-        return {"TableName": self._table, **query}
-
-
-def _back_off(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security
+        return query

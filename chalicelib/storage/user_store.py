@@ -14,13 +14,7 @@ from typing import Any
 
 from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.domain.users import User, email_key, username_key
-from chalicelib.storage.dynamo import (
-    Cancelled,
-    key_digest,
-    s,
-    transact,
-    transient_failures_as_unavailable,
-)
+from chalicelib.storage.dynamo import Cancelled, Table, key_digest, s
 from chalicelib.storage.todo_keys import counter_item
 
 USER_SK = "USER"
@@ -35,9 +29,8 @@ class Credentials:
 
 
 class UserStore:
-    def __init__(self, client: Any, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def create(self, user: User, password_hash: str) -> None:
         user_item = {
@@ -61,21 +54,19 @@ class UserStore:
         }
         puts = {name: {"Put": self._unclaimed(item)} for name, item in items.items()}
         try:
-            transact(self._client, puts)
+            self._table.transact(puts)
         except Cancelled as cancelled:
             raise _sign_up_failure(cancelled) from None
 
     def _unclaimed(self, item: dict[str, Any]) -> dict[str, Any]:
-        return {"TableName": self._table, "Item": item, "ConditionExpression": _UNCLAIMED}
+        return {"TableName": self._table.name, "Item": item, "ConditionExpression": _UNCLAIMED}
 
     def credentials(self, username: str) -> Credentials | None:
-        with transient_failures_as_unavailable("GetItem"):
-            result = self._client.get_item(
-                TableName=self._table,
-                Key={"pk": s(_username_pk(username)), "sk": s(USER_SK)},
-                ProjectionExpression="user_id, password_hash",
-                ConsistentRead=True,
-            )
+        result = self._table.get_item(
+            Key={"pk": s(_username_pk(username)), "sk": s(USER_SK)},
+            ProjectionExpression="user_id, password_hash",
+            ConsistentRead=True,
+        )
         item = result.get("Item")
         if item is None:
             return None

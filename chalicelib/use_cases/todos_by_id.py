@@ -15,9 +15,9 @@ from chalicelib.domain.todos import (
     apply,
     new_todo,
 )
+from chalicelib.platform import retries
 from chalicelib.storage.todo_store import TodoStore
 
-MAX_RENAME_ATTEMPTS = 3
 Clock = Callable[[], str]
 
 
@@ -64,7 +64,8 @@ class TodosById:
             return self._store.change(
                 user_id, _known_shape(todo_id), patch, self._clock(), expected
             )
-        for _ in range(MAX_RENAME_ATTEMPTS):
+        budget = retries.current()
+        while True:
             current = self.get(user_id, todo_id)
             if if_match is not None and current.version not in if_match:
                 raise PreconditionFailed(STALE_VERSION)
@@ -75,8 +76,9 @@ class TodosById:
                 self._store.replace(user_id, current, changed)
                 return changed
             except PreconditionFailed:
-                continue  # changed since we read it: read again, and recheck If-Match
-        raise Unavailable("The todo is changing too often to update; try again shortly.")
+                # Changed since we read it: read again, and recheck If-Match.
+                if not budget.retry():
+                    raise Unavailable("The todo is changing too often to update.") from None
 
     def delete(self, user_id: str, todo_id: str, if_match: tuple[int, ...] | None) -> None:
         self._store.delete(user_id, _known_shape(todo_id), Expected(versions=if_match))

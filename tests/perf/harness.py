@@ -91,8 +91,10 @@ class Harness:
     def __init__(self) -> None:
         from app import app
         from chalicelib import dependencies
+        from chalicelib.platform import retries
 
-        dependencies.READ_TIMEOUT_SECONDS = BENCH_READ_TIMEOUT_SECONDS
+        retries.READ_TIMEOUT_SECONDS = BENCH_READ_TIMEOUT_SECONDS
+        retries.MAX_REQUEST_SECONDS = BENCH_READ_TIMEOUT_SECONDS * 2
         dependencies.reset()
         self.app = app
         self._meter = CallMeter()
