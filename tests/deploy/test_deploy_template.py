@@ -12,7 +12,7 @@ import pytest
 from chalicelib import dependencies
 from infra.dev_stack import table_definition
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
-from tests.conftest import TEST_SECRET
+from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS, TEST_SECRET
 from tests.deploy.iam_policy import actions_of, resources_of, role_statements
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment
 
@@ -200,6 +200,18 @@ def test_gateway_answers_are_problem_json_with_cors(
     assert body["request_id"] == "request-1"
     assert body.get("status") == status
     assert response.get("StatusCode") == (str(status) if status else None)
+
+
+def test_v1_preflights_allow_every_header_the_books_clients_send(packaged: Packaged) -> None:
+    # API Gateway answers OPTIONS itself, from the mock integration Chalice writes.
+    paths = packaged.properties(API)["DefinitionBody"]["paths"]
+    v1_paths = [path for path in paths if path.startswith("/v1/")]
+    assert len(v1_paths) == 8
+    for path in v1_paths:
+        integration = paths[path]["options"]["x-amazon-apigateway-integration"]
+        answer = integration["responses"]["default"]["responseParameters"]
+        allowed = answer["method.response.header.Access-Control-Allow-Headers"].strip("'")
+        assert {h.lower() for h in allowed.split(",")} >= BOOK_CLIENT_REQUEST_HEADERS, path
 
 
 def test_gateway_responses_use_only_what_sam_accepts(packaged: Packaged) -> None:
