@@ -1,9 +1,11 @@
 """Response shapes shared by the route modules: CORS, caching and JSON bodies."""
 
 import os
+import re
 from typing import Any
 
 from chalice import CORSConfig, Response
+from chalice.app import Request
 
 # Chalice bakes CORS into the API Gateway definition when it packages the
 # app, so the origin has to be known when routes are declared. Chalice sets
@@ -41,3 +43,25 @@ def json_response(
     body: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     return Response(body=body, status_code=status_code, headers={**PRIVATE, **(headers or {})})
+
+
+# What may stand before our routes in a client's path: the stage of an
+# execute-api URL, or a custom domain's base path. Whole path segments only,
+# none empty or "." or "..", so a Location can never name another host.
+_PATH_PREFIX = re.compile(r"(?:/(?!\.\.?(?:/|$))[\w.~!$&'()*+,;=:@%-]+)*", re.ASCII)
+
+
+def created_location(request: Request, collection: str, item_id: str) -> str:
+    """The path of an item just created by a POST to `collection`, as the client addresses it.
+
+    API Gateway's requestContext.path is the path the client asked for: with
+    the stage in front on an execute-api URL (`/api/v2/todos`), with the base
+    path in front on a custom domain, and as it is under `chalice local`.
+    Whatever stands before the collection's own path is kept, so the Location
+    resolves to the new item wherever the API is mounted.
+    """
+    path = str((request.context or {}).get("path") or "").rstrip("/")
+    prefix = path.removesuffix(collection) if path.endswith(collection) else ""
+    if not _PATH_PREFIX.fullmatch(prefix):
+        prefix = ""
+    return f"{prefix}{collection}/{item_id}"
