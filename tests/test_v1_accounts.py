@@ -190,3 +190,20 @@ print(len(made))
         [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"
+
+
+def test_a_taken_name_or_email_409_says_which_field_and_nothing_about_the_account(
+    client: Client,
+) -> None:
+    # GIVEN an account
+    name = sign_up(client)
+    # WHEN someone signs up with its name spelt otherwise, then with its email
+    by_name = {"name": name.upper(), "email": f"{unique()}@x.io", "password": PASSWORD}
+    by_email = {"name": unique(), "email": f"{name}@example.com", "password": PASSWORD}
+    responses = [post_json(client, "/v1/user/create", body) for body in (by_name, by_email)]
+    # THEN each is a 409 naming the field, with a fixed text and nothing of the account
+    for response, field in zip(responses, ("name", "email"), strict=True):
+        assert response.status_code == 409
+        assert set(response.json_body) == {"type", "title", "status", "detail", "field"}
+        assert response.json_body["field"] == field
+        assert name not in response.body.decode()
