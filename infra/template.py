@@ -31,15 +31,22 @@ PROBLEM_JSON = "application/problem+json"
 
 # Answers API Gateway gives without calling the function:
 # response type -> (status, or None to keep the gateway's; problem slug; title; detail).
-# The two defaults cover every other 4xx and 5xx, whose status varies, so their
-# bodies carry the gateway's own message and no "status" member.
-GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str | None]] = {
-    "MISSING_AUTHENTICATION_TOKEN": (
-        "404",
-        "not-found",
-        "Not found",
-        "No route matches this method and path.",
-    ),
+# Every detail is fixed text. API Gateway's own messages ($context.error.messageString)
+# can quote request headers: with an Authorization header it cannot read as an
+# AWS signature, an unknown route's message quotes the header, bearer token and all.
+NOT_FOUND = ("404", "not-found", "Not found", "No route matches this method and path.")
+GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str]] = {
+    # What an unknown route gets: with no Authorization header, "Missing
+    # Authentication Token"; with one, API Gateway checks it as an AWS
+    # signature first (INVALID_SIGNATURE, EXPIRED_TOKEN); RESOURCE_NOT_FOUND
+    # where it finds no resource; and DEFAULT_4XX for any type not listed
+    # here. No method here has an authorizer, API key, request validator or
+    # WAF rule, so no other gateway 4xx can reach DEFAULT_4XX.
+    "MISSING_AUTHENTICATION_TOKEN": NOT_FOUND,
+    "INVALID_SIGNATURE": NOT_FOUND,
+    "EXPIRED_TOKEN": NOT_FOUND,
+    "RESOURCE_NOT_FOUND": NOT_FOUND,
+    "DEFAULT_4XX": NOT_FOUND,
     "THROTTLED": ("429", "too-many-requests", "Too many requests", "Retry after a short wait."),
     "REQUEST_TOO_LARGE": (
         "413",
@@ -48,8 +55,8 @@ GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str | None]] = {
         "The body is too large.",
     ),
     "INTEGRATION_TIMEOUT": ("504", "gateway-timeout", "Gateway timeout", "No answer in time."),
-    "DEFAULT_4XX": (None, "gateway-rejected", "Request rejected", None),
-    "DEFAULT_5XX": (None, "gateway-error", "Gateway error", None),
+    # Every other 5xx, whose status varies: the body leaves "status" out.
+    "DEFAULT_5XX": (None, "gateway-error", "Gateway error", "The gateway could not answer."),
 }
 
 
@@ -176,20 +183,21 @@ def api_properties(settings: StageSettings) -> dict[str, Any]:
 
 
 def gateway_response(
-    origin: str, status: str | None, slug: str, title: str, detail: str | None
+    origin: str, status: str | None, slug: str, title: str, detail: str
 ) -> dict[str, Any]:
     """A gateway answer in the app's problem+json shape, readable by browsers (CORS).
 
     Gateway response templates substitute $context variables but run no other
     template logic, and header values can only be static, so the request id
-    travels in the body rather than in X-Request-Id as the app sends it.
+    travels in the body rather than in X-Request-Id as the app sends it. It is
+    the only variable used: every other part is fixed, so nothing the request
+    carried can come back.
     """
-    body = f'{{"type": "/problems/{slug}", "title": "{title}"'
-    if status is None:
-        body += ', "detail": $context.error.messageString'
-    else:
-        body += f', "status": {status}, "detail": "{detail}"'
-    body += ', "request_id": "$context.requestId"}'
+    status_member = f', "status": {status}' if status is not None else ""
+    body = (
+        f'{{"type": "/problems/{slug}", "title": "{title}"{status_member}, "detail": "{detail}"'
+        ', "request_id": "$context.requestId"}'
+    )
     headers = {"Access-Control-Allow-Origin": f"'{origin}'", "Content-Type": f"'{PROBLEM_JSON}'"}
     if status == "429":
         headers["Retry-After"] = "'1'"

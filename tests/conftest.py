@@ -15,6 +15,18 @@ from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, table_definition
 
 TEST_SECRET = "route-tests-secret-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery"
+# The request headers that make the book's clients preflight, lower-cased: its
+# React front end sends `token`, JSON bodies, and (from its login form, by
+# mistake) two response headers; its Postman collection also sends `user-token`.
+BOOK_CLIENT_REQUEST_HEADERS = frozenset(
+    {
+        "token",
+        "content-type",
+        "access-control-allow-origin",
+        "access-control-expose-headers",
+        "user-token",
+    }
+)
 
 
 @pytest.fixture

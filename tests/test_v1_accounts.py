@@ -1,5 +1,9 @@
 """Sign-up and log-in through the v1 routes."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from chalice.test import Client
 
@@ -154,3 +158,52 @@ def test_unknown_user_still_costs_one_argon2_verification(
     post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
     assert len(verified) == 1
     assert verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_the_dummy_hash_has_exactly_the_hashers_parameters() -> None:
+    from argon2 import extract_parameters
+
+    from chalicelib.platform import passwords
+
+    # check_needs_rehash compares type, version, memory, time, parallelism and lengths.
+    assert not passwords._hasher.check_needs_rehash(passwords.DUMMY_HASH)
+    made = passwords.hash_password("a password of a real user")
+    assert extract_parameters(passwords.DUMMY_HASH) == extract_parameters(made)
+    assert not passwords.verify_password(None, "not-a-real-password-for-timing-only")
+
+
+def test_the_first_unknown_user_login_in_a_container_makes_no_hash() -> None:
+    # A fresh interpreter stands for a fresh container: nothing computed or cached yet.
+    script = """
+import argon2
+made = []
+real_hash = argon2.PasswordHasher.hash
+argon2.PasswordHasher.hash = lambda self, *args, **kwargs: made.append(1) or real_hash(
+    self, *args, **kwargs
+)
+from chalicelib.platform.passwords import verify_password
+assert verify_password(None, "a password") is False
+print(len(made))
+"""
+    project = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0"
+
+
+def test_a_taken_name_or_email_409_says_which_field_and_nothing_about_the_account(
+    client: Client,
+) -> None:
+    # GIVEN an account
+    name = sign_up(client)
+    # WHEN someone signs up with its name spelt otherwise, then with its email
+    by_name = {"name": name.upper(), "email": f"{unique()}@x.io", "password": PASSWORD}
+    by_email = {"name": unique(), "email": f"{name}@example.com", "password": PASSWORD}
+    responses = [post_json(client, "/v1/user/create", body) for body in (by_name, by_email)]
+    # THEN each is a 409 naming the field, with a fixed text and nothing of the account
+    for response, field in zip(responses, ("name", "email"), strict=True):
+        assert response.status_code == 409
+        assert set(response.json_body) == {"type", "title", "status", "detail", "field"}
+        assert response.json_body["field"] == field
+        assert name not in response.body.decode()

@@ -6,17 +6,20 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.conftest import PASSWORD, auth, post_json, sign_up
+from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD, auth, post_json, sign_up
 
 ORIGIN = "http://localhost:3000"
 
 
-def test_item_routes_allow_the_token_header_from_another_origin(client: Client) -> None:
+def test_v1_routes_allow_the_headers_of_the_books_clients_from_another_origin(
+    client: Client,
+) -> None:
     # chalice.test.Client skips preflight; the HTTP suite checks a real OPTIONS.
     response = client.http.get("/v1/item/get", headers={"Origin": ORIGIN})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     allowed = response.headers["Access-Control-Allow-Headers"].split(",")
     assert {"token", "Authorization", "Content-Type"} <= set(allowed)
+    assert {name.lower() for name in allowed} >= BOOK_CLIENT_REQUEST_HEADERS
     assert "token" in response.headers["Access-Control-Expose-Headers"].split(",")
 
 

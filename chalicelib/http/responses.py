@@ -1,19 +1,36 @@
 """Response shapes shared by the route modules: CORS, caching and JSON bodies."""
 
 import os
+import re
 from typing import Any
 
 from chalice import CORSConfig, Response
+from chalice.app import Request
 
 # Chalice bakes CORS into the API Gateway definition when it packages the
 # app, so the origin has to be known when routes are declared. Chalice sets
 # the stage's environment before importing the app, for `chalice local`
 # and `chalice package` alike. Tokens travel in headers, never cookies, so a
 # permissive origin grants no ambient authority; stages can still narrow it.
+_ORIGIN = os.environ.get("CORS_ALLOW_ORIGIN", "*")
+_EXPOSED = ["token", "ETag", "Location"]
 CORS = CORSConfig(
-    allow_origin=os.environ.get("CORS_ALLOW_ORIGIN", "*"),
+    allow_origin=_ORIGIN,
     allow_headers=["token", "Authorization", "Content-Type", "If-Match", "If-None-Match"],
-    expose_headers=["token", "ETag", "Location"],
+    expose_headers=_EXPOSED,
+    max_age=600,
+)
+
+# Request headers the book's clients send besides those. Its login form sends
+# two response headers as request headers, by mistake, and its Postman
+# collection sends `user-token`. The book's server allowed any request header,
+# so these worked there; the v1 routes allow them so that the book's clients
+# keep working from another origin. None of them is read.
+BOOK_CLIENT_HEADERS = ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "user-token"]
+V1_CORS = CORSConfig(
+    allow_origin=_ORIGIN,
+    allow_headers=["token", "Authorization", "Content-Type", *BOOK_CLIENT_HEADERS],
+    expose_headers=_EXPOSED,
     max_age=600,
 )
 
@@ -26,3 +43,25 @@ def json_response(
     body: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     return Response(body=body, status_code=status_code, headers={**PRIVATE, **(headers or {})})
+
+
+# What may stand before our routes in a client's path: the stage of an
+# execute-api URL, or a custom domain's base path. Whole path segments only,
+# none empty or "." or "..", so a Location can never name another host.
+_PATH_PREFIX = re.compile(r"(?:/(?!\.\.?(?:/|$))[\w.~!$&'()*+,;=:@%-]+)*", re.ASCII)
+
+
+def created_location(request: Request, collection: str, item_id: str) -> str:
+    """The path of an item just created by a POST to `collection`, as the client addresses it.
+
+    API Gateway's requestContext.path is the path the client asked for: with
+    the stage in front on an execute-api URL (`/api/v2/todos`), with the base
+    path in front on a custom domain, and as it is under `chalice local`.
+    Whatever stands before the collection's own path is kept, so the Location
+    resolves to the new item wherever the API is mounted.
+    """
+    path = str((request.context or {}).get("path") or "").rstrip("/")
+    prefix = path.removesuffix(collection) if path.endswith(collection) else ""
+    if not _PATH_PREFIX.fullmatch(prefix):
+        prefix = ""
+    return f"{prefix}{collection}/{item_id}"

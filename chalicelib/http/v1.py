@@ -6,58 +6,58 @@ from chalicelib import dependencies
 from chalicelib.http.account_json import parse_credentials, parse_sign_up
 from chalicelib.http.auth import authenticated_user
 from chalicelib.http.requests import json_object, path_text, string_fields
-from chalicelib.http.responses import CORS, NO_STORE, json_response
+from chalicelib.http.responses import NO_STORE, V1_CORS, json_response
 from chalicelib.http.static_files import html_page
 from chalicelib.http.todo_json import board_json
 
 v1 = Blueprint(__name__)
 
 
-@v1.route("/v1/user/create", methods=["POST"], cors=CORS)
+@v1.route("/v1/user/create", methods=["POST"], cors=V1_CORS)
 def create_user() -> Response:
     sign_up = parse_sign_up(json_object(v1.current_request), "name", strict=False)
     user = dependencies.accounts().sign_up(sign_up, name_field="name")
     return json_response({"username": user.username, "email": user.email}, 201, NO_STORE)
 
 
-@v1.route("/v1/auth/login", methods=["GET", "POST"], cors=CORS)
+@v1.route("/v1/auth/login", methods=["GET", "POST"], cors=V1_CORS)
 def login() -> Response:
     credentials = parse_credentials(json_object(v1.current_request), strict=False)
     token = dependencies.token_issuer().issue(dependencies.accounts().log_in(credentials))
     return json_response({"token": token}, 200, {**NO_STORE, "token": token})
 
 
-@v1.route("/v1/auth/logout", methods=["GET"], cors=CORS)
+@v1.route("/v1/auth/logout", methods=["GET"], cors=V1_CORS)
 def logout() -> Response:
     return html_page("logout.html")
 
 
-@v1.route("/v1/auth/ping", methods=["GET"], cors=CORS)
+@v1.route("/v1/auth/ping", methods=["GET"], cors=V1_CORS)
 def ping() -> Response:
     return json_response({"status": "ok"}, 200, NO_STORE)
 
 
-@v1.route("/v1/item/create/{title}", methods=["POST"], cors=CORS)
+@v1.route("/v1/item/create/{title}", methods=["POST"], cors=V1_CORS)
 def create_item(title: str) -> Response:
     user_id = authenticated_user(v1.current_request)
     todos = dependencies.items_by_title().create(user_id, path_text(title, "title"))
     return json_response(board_json(todos))
 
 
-@v1.route("/v1/item/get", methods=["GET"], cors=CORS)
+@v1.route("/v1/item/get", methods=["GET"], cors=V1_CORS)
 def get_items() -> Response:
     user_id = authenticated_user(v1.current_request)
     return json_response(board_json(dependencies.items_by_title().all(user_id)))
 
 
-@v1.route("/v1/item/edit", methods=["POST"], cors=CORS)
+@v1.route("/v1/item/edit", methods=["POST"], cors=V1_CORS)
 def edit_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title = _item_title(v1.current_request)
     return json_response(board_json(dependencies.items_by_title().mark_done(user_id, title)))
 
 
-@v1.route("/v1/item/delete", methods=["POST"], cors=CORS)
+@v1.route("/v1/item/delete", methods=["POST"], cors=V1_CORS)
 def delete_item() -> Response:
     user_id = authenticated_user(v1.current_request)
     title = _item_title(v1.current_request)

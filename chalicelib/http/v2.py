@@ -10,7 +10,7 @@ from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hit
 from chalicelib.http.list_query import next_cursor, parse_list_query
 from chalicelib.http.openapi import openapi_document
 from chalicelib.http.requests import json_object
-from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, json_response
+from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, created_location, json_response
 from chalicelib.http.todo_json import parse_todo_create, parse_todo_patch, todo_json
 
 v2 = Blueprint(__name__)
@@ -49,7 +49,7 @@ def create_todo() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     todo = dependencies.todos_by_id().create(user_id, parse_todo_create(json_object(request)))
-    return _todo_response(todo, 201, {"Location": f"/v2/todos/{todo.id}"})
+    return _todo_response(todo, 201, {"Location": created_location(request, "/v2/todos", todo.id)})
 
 
 @v2.route("/v2/todos/{todo_id}", methods=["GET"], cors=CORS)

@@ -1,9 +1,17 @@
 """The book's React client calls the API from its own dev server, another origin.
 
-A page on another local port plays that client: it signs up, logs in, reads
-the `token` response header and sends it back in a `token` request header.
-Chromium must preflight those calls; the devtools protocol shows each
-preflight and its answer.
+A page on another local port sends exactly the requests the book's front end
+sends (Rust Web Programming, 2nd ed., PacktPublishing's repository, the
+`front_end/src` folder of the chapter 13-17 projects): the same methods,
+paths, bodies and headers, through XMLHttpRequest as axios 0.26 (the version
+its package.json pins) does. axios adds `Accept: application/json,
+text/plain, */*` to every request and `Content-Type: application/json` to
+every request with a body. The login form also sends two response headers as
+request headers, `Access-Control-Allow-Origin: *` and
+`Access-Control-Expose-Headers: *`, so its preflight asks for them.
+
+The React client has no sign-up form (the book creates users with its
+Postman collection), so the account is made over plain HTTP first.
 """
 
 import functools
@@ -16,26 +24,68 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Site
-from tests.browser.page_kit import PASSWORD, unique
+from tests.browser.page_kit import PASSWORD, post_json, unique
 
 CLIENT_PAGE = "<!doctype html><title>book client</title><script src='client.js'></script>"
-# What the book's client does with fetch, against the API named in ?api=.
+# The book client's requests against the API named in ?api=. Each names the
+# file of the book's front end it repeats; the values are the book's own.
 CLIENT_SCRIPT = """
 const api = new URLSearchParams(location.search).get("api");
-const json = { "Content-Type": "application/json" };
-const post = (path, headers, body) =>
-  fetch(`${api}${path}`, { method: "POST", headers, body: body && JSON.stringify(body) });
-async function bookClient(name, password) {
-  const signUp = await post("v1/user/create", json, { name, email: `${name}@x.example`, password });
-  const login = await post("v1/auth/login", json, { username: name, password });
-  const token = login.headers.get("token");
-  const bodyToken = (await login.json()).token;
-  const create = await post("v1/item/create/washing", { token });
-  const get = await fetch(`${api}v1/item/get`, { headers: { token } });
-  const statuses = [signUp.status, login.status, create.status, get.status];
-  return { statuses, tokenHeader: token, bodyToken, state: await get.json() };
+const ACCEPT = { Accept: "application/json, text/plain, */*" };
+const JSON_BODY = { ...ACCEPT, "Content-Type": "application/json" };
+
+function send(method, path, headers, body) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, api + path);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.onload = () => resolve({
+      status: xhr.status, body: JSON.parse(xhr.responseText),
+      tokenHeader: xhr.getResponseHeader("token"),
+    });
+    xhr.onerror = () => resolve({ status: 0, body: null, tokenHeader: null });
+    xhr.send(body === undefined ? null : JSON.stringify(body));
+  });
+}
+
+// src/components/LoginForm.js: submitLogin
+const logIn = (username, password) => send("POST", "v1/auth/login", {
+  ...JSON_BODY, "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "*",
+}, { username, password });
+// src/App.js: getItems
+const getItems = (token) => send("GET", "v1/item/get", { ...ACCEPT, token });
+// src/components/CreateToDoItem.js: createItem (the title goes into the path as typed)
+const createItem = (token, title) =>
+  send("POST", "v1/item/create/" + title, { ...JSON_BODY, token }, {});
+// src/components/ToDoItem.js: sendRequest, whose button is "edit" for a pending
+// item and "delete" for a done one, sending the inverse of the item's status
+const sendRequest = (token, button, title, status) => send("POST", "v1/item/" + button,
+  { ...JSON_BODY, token }, { title, status: status === "PENDING" ? "DONE" : "PENDING" });
+
+async function bookClient(username, password) {
+  const replies = [await logIn(username, password)];
+  const token = replies[0].body?.token;
+  const steps = [
+    () => getItems(token),
+    () => createItem(token, "washing"),
+    () => createItem(token, "cooking"),
+    () => sendRequest(token, "edit", "washing", "PENDING"),
+    () => sendRequest(token, "delete", "washing", "DONE"),
+    () => getItems(token),
+  ];
+  for (const step of steps) {
+    if (replies.at(-1).status !== 200) break;  // blocked: the console says why
+    replies.push(await step());
+  }
+  return replies;
 }
 """
+BOOK_LOGIN_HEADERS = {
+    "Accept": "application/json, text/plain, */*",
+    "Content-Type": "application/json",
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "*",
+}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -59,41 +109,76 @@ def other_origin(tmp_path: Path) -> Iterator[str]:
         server.server_close()
 
 
-def record_preflights(page: Page) -> dict[str, dict]:
-    """OPTIONS preflights Chromium sends, by URL, with the status of their answers."""
-    preflights: dict[str, dict] = {}
+def record_requests(page: Page) -> list[dict]:
+    """Every request Chromium sends, in order: method, URL, headers and answer status."""
+    requests: list[dict] = []
     devtools = page.context.new_cdp_session(page)
 
     def sent(event: dict) -> None:
-        if event["request"]["method"] == "OPTIONS":
-            preflights[event["requestId"]] = {"url": event["request"]["url"], "status": None}
+        request = event["request"]
+        requests.append({"id": event["requestId"], **request, "status": None})
 
     def answered(event: dict) -> None:
-        if event["requestId"] in preflights:
-            preflights[event["requestId"]]["status"] = event["response"]["status"]
+        waiting = [r for r in requests if r["id"] == event["requestId"] and r["status"] is None]
+        if waiting:
+            waiting[0]["status"] = event["response"]["status"]
 
     devtools.on("Network.requestWillBeSent", sent)
     devtools.on("Network.responseReceived", answered)
     devtools.send("Network.enable")
-    return preflights
+    return requests
 
 
-def test_a_page_on_another_origin_calls_v1_with_the_token_header(
+def board(pending: list[str], done: list[str]) -> dict:
+    return {
+        "pending_items": [{"title": t, "status": "PENDING"} for t in pending],
+        "done_items": [{"title": t, "status": "DONE"} for t in done],
+        "pending_item_count": len(pending),
+        "done_item_count": len(done),
+    }
+
+
+def test_the_books_react_client_logs_in_and_works_its_list_from_another_origin(
     page: Page, site: Site, other_origin: str
 ) -> None:
-    preflights = record_preflights(page)
+    # GIVEN an account, and the book's client served from another origin
+    name = unique("book")
+    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+    post_json(site.base_url, "v1/user/create", body)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    requests = record_requests(page)
     page.goto(f"{other_origin}?api={site.base_url}")
     assert not page.evaluate("location.href").startswith(site.base_url)
 
-    result = page.evaluate("([n, p]) => bookClient(n, p)", [unique("book"), PASSWORD])
+    # WHEN it logs in, reads, creates two items, marks one done and deletes it
+    replies = page.evaluate("([n, p]) => bookClient(n, p)", [name, PASSWORD])
 
-    # The real calls succeeded, and the exposed `token` header was readable from JS.
-    assert result["statuses"] == [201, 200, 200, 200]
-    assert result["tokenHeader"]
-    assert result["tokenHeader"] == result["bodyToken"]
-    assert result["state"]["pending_items"] == [{"title": "washing", "status": "PENDING"}]
-    # Each non-simple call was preflighted, and every preflight was answered with success.
-    urls = {p["url"] for p in preflights.values()}
-    for path in ("v1/user/create", "v1/auth/login", "v1/item/create/washing", "v1/item/get"):
-        assert site.base_url + path in urls
-    assert all(200 <= p["status"] < 300 for p in preflights.values()), preflights
+    # THEN every call went through, with the state the book's server would give
+    assert [reply["status"] for reply in replies] == [200] * 7, console
+    login = replies[0]
+    assert login["body"]["token"]
+    assert login["tokenHeader"] == login["body"]["token"]  # exposed, so readable from JS
+    assert replies[1]["body"] == board([], [])
+    assert replies[3]["body"] == board(["washing", "cooking"], [])
+    assert replies[4]["body"] == board(["cooking"], ["washing"])
+    assert replies[6]["body"] == board(["cooking"], [])
+    # AND Chromium sent the login as the book does, after a preflight that allowed it
+    (login_request,) = [
+        r for r in requests if r["method"] == "POST" and r["url"].endswith("auth/login")
+    ]
+    assert {k: login_request["headers"].get(k) for k in BOOK_LOGIN_HEADERS} == BOOK_LOGIN_HEADERS
+    (login_preflight,) = [
+        r for r in requests if r["method"] == "OPTIONS" and r["url"].endswith("auth/login")
+    ]
+    asked = login_preflight["headers"]["Access-Control-Request-Headers"].split(",")
+    assert set(asked) == {
+        "access-control-allow-origin",
+        "access-control-expose-headers",
+        "content-type",
+    }
+    # AND every call of the client was preflighted, each preflight answered with success
+    preflights = [r for r in requests if r["method"] == "OPTIONS"]
+    for path in ("auth/login", "item/get", "item/create/washing", "item/edit", "item/delete"):
+        assert any(p["url"] == f"{site.base_url}v1/{path}" for p in preflights), path
+    assert all(200 <= p["status"] < 300 for p in preflights), preflights

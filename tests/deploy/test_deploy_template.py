@@ -1,6 +1,7 @@
 """The merged SAM template of each stage: lint-clean, protected, least-privilege."""
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,7 @@ import pytest
 from chalicelib.platform import retries
 from infra.dev_stack import table_definition
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
-from tests.conftest import TEST_SECRET
+from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS, TEST_SECRET
 from tests.deploy.iam_policy import actions_of, resources_of, role_statements
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment
 
@@ -136,6 +137,7 @@ def test_the_zip_holds_the_app_and_its_runtime_dependencies_only(packaged: Packa
     needed = {"app.py", "chalicelib", "chalice", "jwt", "argon2", "_argon2_cffi_bindings"}
     assert needed <= top_level
     unwanted = {"boto3", "botocore", "tests", "infra", ".chalice", ".local", "out", "moto"}
+    unwanted |= {"cffi", "pycparser"}  # argon2 loads only _cffi_backend at run time
     assert top_level.isdisjoint(unwanted)
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     assert packaged.zip_path.stat().st_size < 2 * 1024 * 1024
@@ -201,6 +203,65 @@ def test_gateway_answers_are_problem_json_with_cors(
     assert response.get("StatusCode") == (str(status) if status else None)
 
 
+def test_v1_preflights_allow_every_header_the_books_clients_send(packaged: Packaged) -> None:
+    # API Gateway answers OPTIONS itself, from the mock integration Chalice writes.
+    paths = packaged.properties(API)["DefinitionBody"]["paths"]
+    v1_paths = [path for path in paths if path.startswith("/v1/")]
+    assert len(v1_paths) == 8
+    for path in v1_paths:
+        integration = paths[path]["options"]["x-amazon-apigateway-integration"]
+        answer = integration["responses"]["default"]["responseParameters"]
+        allowed = answer["method.response.header.Access-Control-Allow-Headers"].strip("'")
+        assert {h.lower() for h in allowed.split(",")} >= BOOK_CLIENT_REQUEST_HEADERS, path
+
+
+# What API Gateway can answer a request for a route that does not exist: with no
+# Authorization header, MISSING_AUTHENTICATION_TOKEN; with one, it is checked as
+# an AWS signature first (INVALID_SIGNATURE, EXPIRED_TOKEN, or a message that
+# quotes the header); RESOURCE_NOT_FOUND; and any type the API does not
+# customise falls back to DEFAULT_4XX, ACCESS_DENIED and UNAUTHORIZED included.
+UNKNOWN_ROUTE_RESPONSES = (
+    "MISSING_AUTHENTICATION_TOKEN",
+    "INVALID_SIGNATURE",
+    "EXPIRED_TOKEN",
+    "RESOURCE_NOT_FOUND",
+    "ACCESS_DENIED",
+    "UNAUTHORIZED",
+    "DEFAULT_4XX",
+)
+BEARER = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl"
+# API Gateway's own words for an unknown route with that header, which quote it.
+QUOTING_MESSAGE = (
+    "Authorization header requires 'Credential' parameter. Authorization header requires "
+    f"'Signature' parameter. Authorization={BEARER}"
+)
+
+
+@pytest.mark.parametrize("response_type", UNKNOWN_ROUTE_RESPONSES)
+def test_every_answer_an_unknown_route_can_get_is_the_fixed_404(
+    packaged: Packaged, response_type: str
+) -> None:
+    responses = packaged.properties(API)["GatewayResponses"]
+    response = responses.get(response_type, responses["DEFAULT_4XX"])
+    body = _render(response["ResponseTemplates"]["application/json"], QUOTING_MESSAGE)
+    assert response["StatusCode"] == "404"
+    assert body == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No route matches this method and path.",
+        "request_id": "request-1",
+    }
+
+
+def test_no_gateway_answer_can_echo_anything_the_request_carried(packaged: Packaged) -> None:
+    for response_type, response in packaged.properties(API)["GatewayResponses"].items():
+        for template in response["ResponseTemplates"].values():
+            # $context.requestId is API Gateway's own; every other variable could carry input.
+            assert set(re.findall(r"\$[\w.]+", template)) <= {"$context.requestId"}, response_type
+            assert BEARER.split()[1] not in json.dumps(_render(template, QUOTING_MESSAGE))
+
+
 def test_gateway_responses_use_only_what_sam_accepts(packaged: Packaged) -> None:
     for response in packaged.properties(API)["GatewayResponses"].values():
         assert set(response) <= {"ResponseParameters", "ResponseTemplates", "StatusCode"}
@@ -216,10 +277,10 @@ def test_the_template_names_no_region(packaged: Packaged) -> None:
     assert PACKAGING_REGION not in packaged.template_path.read_text()
 
 
-def _render(template: str) -> dict[str, Any]:
+def _render(template: str, message: str = "Internal server error") -> dict[str, Any]:
     """A gateway response template with API Gateway's $context variables filled in."""
     filled = template.replace("$context.requestId", "request-1")
-    filled = filled.replace("$context.error.messageString", '"Internal server error"')
+    filled = filled.replace("$context.error.messageString", json.dumps(message))
     assert "$" not in filled
     return json.loads(filled)
 
