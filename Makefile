@@ -5,7 +5,7 @@ STAGE ?=
 OUT ?= out
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format clean package deploy destroy load bench
+.PHONY: run test test-unit lint format clean package deploy destroy load bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The in-process suite only: use cases on in-memory stores, routes on moto.
+test-unit: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/unit tests/routes $(PYTEST_ARGS)
 
 # Performance (docs/PERFORMANCE.md). load drives make run's server, or a
 # private stack of its own when nothing answers on PORT; bench rewrites the doc.

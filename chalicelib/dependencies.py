@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.platform import retries
 from chalicelib.platform.clock import now_rfc3339
 from chalicelib.platform.config import ConfigError, Settings, load_settings, load_signing_secret
+from chalicelib.platform.passwords import Passwords
 from chalicelib.platform.tokens import TokenIssuer
 from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
@@ -106,8 +107,13 @@ def token_issuer() -> TokenIssuer:
 
 
 @cache
+def passwords() -> Passwords:
+    return Passwords()
+
+
+@cache
 def accounts() -> Accounts:
-    return Accounts(user_store(), now_rfc3339)
+    return Accounts(user_store(), passwords(), now_rfc3339)
 
 
 @cache
@@ -129,6 +135,7 @@ _GETTERS = (
     todo_store,
     user_store,
     token_issuer,
+    passwords,
     accounts,
     items_by_title,
     todos_by_id,

@@ -21,9 +21,9 @@ def handle_request(request: Request, get_response) -> Response:
     request_id = _request_id(request)
     logs.request_id.set(request_id)
     logs.user_id.set(None)
-    retries.start_request(_remaining_seconds(request))
     try:
-        response = get_response(request)
+        with retries.request_budget(_remaining_seconds(request)):
+            response = get_response(request)
     except ViewRaised as raised:
         response = error_to_response(raised.error)
         response.headers.update(raised.cors_headers)

@@ -8,32 +8,49 @@ MEMORY_COST_KIB = 19 * 1024
 TIME_COST = 2
 PARALLELISM = 1
 
-_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
-
 # What an unknown user's password is checked against. A constant, so the
 # first unknown-user login in a container costs one verification, like every
-# other, and no hash is made at import. Its parameters must stay those of
-# _hasher (the tests check that _hasher would not rehash it), or an unknown
-# user would cost a different amount of work than a known one.
+# other, and no hash is made at import. Its parameters must stay the
+# default Passwords' (the tests check that it would not rehash it), or an
+# unknown user would cost a different amount of work than a known one.
 DUMMY_HASH = (
     "$argon2id$v=19$m=19456,t=2,p=1"
     "$C5wVfc3FrZnhMCabNUJSiQ$I1qgkDiiWOAMIrgiPCXgRwb5qIhEdDT+vNzrdq8oVoo"
 )
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+class Passwords:
+    """Hashes and checks passwords. The service always uses the defaults; only the
+    tests pass cheaper costs, to spend their time on something other than argon2."""
 
+    def __init__(
+        self,
+        time_cost: int = TIME_COST,
+        memory_cost_kib: int = MEMORY_COST_KIB,
+        parallelism: int = PARALLELISM,
+    ) -> None:
+        self.hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+        )
+        owasp = (time_cost, memory_cost_kib, parallelism) == (
+            TIME_COST,
+            MEMORY_COST_KIB,
+            PARALLELISM,
+        )
+        self._dummy_hash = DUMMY_HASH if owasp else self.hasher.hash("not a password of anyone")
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password; with no stored hash, burn the same work and fail.
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
 
-    Verifying against a dummy hash for unknown users keeps the timing of
-    "no such user" close to "wrong password", so usernames cannot be probed.
-    """
-    candidate = password_hash or DUMMY_HASH
-    try:
-        matched = _hasher.verify(candidate, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-    return matched and password_hash is not None
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """Check a password; with no stored hash, burn the same work and fail.
+
+        Verifying against a dummy hash for unknown users keeps the timing of
+        "no such user" close to "wrong password", so usernames cannot be probed.
+        """
+        candidate = password_hash or self._dummy_hash
+        try:
+            matched = self.hasher.verify(candidate, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+        return matched and password_hash is not None

@@ -11,7 +11,8 @@ answer is sent well inside the Lambda timeout.
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -58,16 +59,25 @@ def back_off(attempt: int) -> float:
 _budget: ContextVar[RetryBudget | None] = ContextVar("retry_budget", default=None)
 
 
-def start_request(remaining_seconds: float | None = None) -> RetryBudget:
-    """A fresh budget for the request now starting, given the time Lambda has left for it."""
+def new_budget(remaining_seconds: float | None = None) -> RetryBudget:
+    """A full budget, given how long Lambda will still wait, when it says."""
     seconds = MAX_REQUEST_SECONDS
     if remaining_seconds is not None:
         seconds = min(seconds, remaining_seconds - ANSWER_MARGIN_SECONDS)
-    budget = RetryBudget(deadline=monotonic() + seconds)
-    _budget.set(budget)
-    return budget
+    return RetryBudget(deadline=monotonic() + seconds)
+
+
+@contextmanager
+def request_budget(remaining_seconds: float | None = None) -> Iterator[RetryBudget]:
+    """Give the request now starting its budget, for as long as it runs."""
+    budget = new_budget(remaining_seconds)
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
 
 
 def current() -> RetryBudget:
-    """This request's budget; outside a request (tools, tests), a fresh one."""
-    return _budget.get() or start_request()
+    """This request's budget; outside any request (tools, tests), a full one each time."""
+    return _budget.get() or new_budget()

@@ -7,7 +7,7 @@ from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.domain.ids import new_user_id
 from chalicelib.domain.users import SignUp, User
 from chalicelib.platform import logs
-from chalicelib.platform.passwords import hash_password, verify_password
+from chalicelib.platform.passwords import Passwords
 from chalicelib.storage.user_store import UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
@@ -22,9 +22,14 @@ class Credentials:
 
 class Accounts:
     def __init__(
-        self, users: UserStore, clock: Clock, new_id: Callable[[], str] = new_user_id
+        self,
+        users: UserStore,
+        passwords: Passwords,
+        clock: Clock,
+        new_id: Callable[[], str] = new_user_id,
     ) -> None:
         self._users = users
+        self._passwords = passwords
         self._clock = clock
         self._new_id = new_id
 
@@ -32,7 +37,7 @@ class Accounts:
         """Store a new user; Conflict names the taken field as the caller's API does."""
         user = User(self._new_id(), request.username, request.email, self._clock())
         try:
-            self._users.create(user, hash_password(request.password))
+            self._users.create(user, self._passwords.hash(request.password))
         except Conflict as conflict:
             # v1 calls the username "name", v2 "username".
             field = name_field if conflict.field == "username" else conflict.field
@@ -48,7 +53,7 @@ class Accounts:
         """
         stored = self._users.credentials(credentials.username)
         stored_hash = stored.password_hash if stored else None
-        password_ok = verify_password(stored_hash, credentials.password)
+        password_ok = self._passwords.verify(stored_hash, credentials.password)
         if stored is None or not password_ok:
             raise Unauthenticated("invalid_credentials", BAD_CREDENTIALS)
         logs.user_id.set(stored.user_id)

@@ -12,7 +12,7 @@ import boto3
 from chalice.test import Client
 
 from infra.template import FUNCTION, LOG_GROUP, SECRET, TABLE
-from tests.conftest import PASSWORD
+from tests.support.values import PASSWORD
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")

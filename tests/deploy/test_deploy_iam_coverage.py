@@ -20,8 +20,9 @@ from tests.deploy.iam_policy import (
 )
 from tests.deploy.support import Packaged, book_steps, send, sign_up_and_log_in, stand_in_values
 
-# tests/conftest.py creates its table through the service's own client; the service never does.
-TEST_SETUP_OPERATIONS = {"CreateTable"}
+# tests/routes/conftest.py makes and drops a table per test through the service's
+# own client; the service never does.
+TEST_SETUP_OPERATIONS = {"CreateTable", "DeleteTable"}
 # What the book's walk-through alone makes the service call. Deletes go inside
 # TransactWriteItems (with the todo counter), which needs dynamodb:DeleteItem.
 WALK_THROUGH_OPERATIONS = {

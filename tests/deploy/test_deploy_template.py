@@ -13,9 +13,9 @@ import pytest
 from chalicelib.platform import retries
 from infra.dev_stack import table_definition
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
-from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS, TEST_SECRET
 from tests.deploy.iam_policy import actions_of, resources_of, role_statements
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment
+from tests.support.values import BOOK_CLIENT_REQUEST_HEADERS, TEST_SECRET
 
 API_GATEWAY_TIMEOUT_SECONDS = 29
 TABLE_JSON = json.loads((PROJECT_DIR / "infra" / "table.json").read_text())

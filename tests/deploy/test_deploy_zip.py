@@ -23,8 +23,8 @@ import pytest
 
 from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
 from infra.template import FUNCTION, SECRET, TABLE
-from tests.conftest import PASSWORD
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
+from tests.support.values import PASSWORD
 
 STAGE = "prod"
 BOTO3_CACHE = PROJECT_DIR / "out" / ".cache"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS
+from tests.support.values import BOOK_CLIENT_REQUEST_HEADERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -1,19 +1,19 @@
 """The per-user todo quota, through the v1 and v2 routes."""
 
+from collections.abc import Callable
+
 import pytest
 from chalice.test import Client
 
 from chalicelib import dependencies
-from infra.dev_stack import LOCAL_TABLE
-from tests.conftest import auth, bearer, send_json
+from tests.routes.conftest import auth, bearer, send_json
 
 QUOTA = 3
 
 
 @pytest.fixture
-def quota(monkeypatch: pytest.MonkeyPatch, client: Client) -> int:
-    monkeypatch.setenv("TODO_QUOTA", str(QUOTA))
-    dependencies.reset()
+def quota(stage_settings: Callable[..., None], client: Client) -> int:
+    stage_settings(TODO_QUOTA=str(QUOTA))
     return QUOTA
 
 
@@ -33,7 +33,11 @@ def user_id_of(token: str) -> str:
 
 def stored_counter(token: str) -> int | None:
     key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
-    item = dependencies.dynamodb_client().get_item(TableName=LOCAL_TABLE, Key=key).get("Item")
+    item = (
+        dependencies.dynamodb_client()
+        .get_item(TableName=dependencies.settings().table_name, Key=key)
+        .get("Item")
+    )
     return int(item["todos"]["N"]) if item else None
 
 
@@ -96,7 +100,9 @@ def test_a_user_from_before_the_counter_gets_one_counted_from_their_todos(
     create_v2(client, token, "old one")
     create_v2(client, token, "old two")
     key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
-    dependencies.dynamodb_client().delete_item(TableName=LOCAL_TABLE, Key=key)
+    dependencies.dynamodb_client().delete_item(
+        TableName=dependencies.settings().table_name, Key=key
+    )
     # WHEN they next create and delete
     assert create_v2(client, token, "new").status_code == 201
     assert create_v2(client, token, "past the quota").status_code == 409
@@ -113,7 +119,9 @@ def test_a_delete_is_the_first_write_to_start_a_missing_counter(
 ) -> None:
     created = [create_v2(client, token, f"t{index}").json_body for index in range(2)]
     key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
-    dependencies.dynamodb_client().delete_item(TableName=LOCAL_TABLE, Key=key)
+    dependencies.dynamodb_client().delete_item(
+        TableName=dependencies.settings().table_name, Key=key
+    )
     deleted = client.http.delete(f"/v2/todos/{created[0]['id']}", headers=bearer(token))
     assert deleted.status_code == 204
     assert stored_counter(token) == 1
@@ -125,9 +133,8 @@ def test_sign_up_starts_the_counter_at_zero(client: Client, token: str) -> None:
 
 @pytest.mark.parametrize("value", ["0", "-1", "many"])
 def test_a_quota_that_is_not_a_positive_whole_number_is_a_config_error(
-    client: Client, token: str, monkeypatch: pytest.MonkeyPatch, value: str
+    client: Client, token: str, stage_settings: Callable[..., None], value: str
 ) -> None:
-    monkeypatch.setenv("TODO_QUOTA", value)
-    dependencies.reset()
+    stage_settings(TODO_QUOTA=value)
     reply = create_v2(client, token, "x")
     assert reply.status_code == 503

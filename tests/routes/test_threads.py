@@ -6,7 +6,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.http import v1
-from tests.conftest import auth, log_in, post_json, sign_up
+from tests.routes.conftest import auth, log_in, post_json, sign_up
 
 
 def test_a_request_handled_while_another_is_in_flight_keeps_its_own_body(

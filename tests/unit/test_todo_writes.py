@@ -5,6 +5,7 @@ failed items by what they are (the todo, the counter, the claim, the
 holder check), the way DynamoDB lists one reason per item.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -70,13 +71,13 @@ CONTENDED = ("TransactionConflict", None)
 
 
 @pytest.fixture
-def back_offs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+def back_offs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     """The waits before each retry, recorded instead of slept; retry n waits n + 1 seconds."""
     waits: list[float] = []
     monkeypatch.setattr(retries, "back_off", lambda attempt: float(attempt + 1))
     monkeypatch.setattr(retries, "sleep", waits.append)
-    retries.start_request()
-    return waits
+    with retries.request_budget():
+        yield waits
 
 
 def store(client: FakeClient) -> TodoStore:

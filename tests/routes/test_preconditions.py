@@ -5,7 +5,7 @@ from chalice.test import Client
 
 from chalicelib.domain.errors import MalformedRequest
 from chalicelib.http.etags import MAX_TAGS, EntityTag, parse_precondition
-from tests.conftest import bearer, send_json
+from tests.routes.conftest import bearer, send_json
 
 
 def new_todo(client: Client, token: str) -> dict:

@@ -20,8 +20,12 @@ from chalice.test import Client
 from chalicelib import dependencies
 from chalicelib.platform import retries
 from chalicelib.platform.retries import MAX_ATTEMPTS_PER_CALL as RETRY_ATTEMPTS
-from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
-from tests.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
+from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from tests.routes.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
+
+# The embedded server shares moto's state with the package's in-process mock,
+# so this module keeps to a table of its own.
+FAULTS_TABLE = "todo-faults"
 
 
 def error_response(status: int, code: str) -> Callable:
@@ -80,7 +84,7 @@ class Injector:
 def dynamodb_server() -> Iterator[str]:
     server = EmbeddedDynamoDB()
     endpoint = server.start()
-    create_table(endpoint, LOCAL_TABLE)
+    create_table(endpoint, FAULTS_TABLE)
     yield endpoint
     server.stop()
 
@@ -93,7 +97,7 @@ def client(dynamodb_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", dynamodb_server)
     monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("TABLE_NAME", LOCAL_TABLE)
+    monkeypatch.setenv("TABLE_NAME", FAULTS_TABLE)
     dependencies.reset()
     with Client(app, stage_name="local") as test_client:
         yield test_client

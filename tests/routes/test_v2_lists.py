@@ -6,7 +6,7 @@ import jwt
 import pytest
 from chalice.test import Client
 
-from tests.conftest import bearer, log_in, send_json, sign_up
+from tests.routes.conftest import bearer, log_in, send_json, sign_up
 
 
 def make_todos(client: Client, token: str, count: int, prefix: str = "todo") -> list[dict]:

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from chalice.test import Client
 
-from tests.conftest import auth, log_in, post_json, sign_up
+from tests.routes.conftest import auth, log_in, post_json, sign_up
 
 
 def state(pending: list[str], done: list[str]) -> dict:

@@ -8,7 +8,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.domain.errors import NotFound
-from tests.conftest import auth, post_json
+from tests.routes.conftest import auth, post_json
 
 PROBLEM = "application/problem+json"
 

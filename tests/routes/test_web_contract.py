@@ -1,12 +1,12 @@
 """CORS, the logout page, request logs and configuration failures."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from chalice.test import Client
 
-from chalicelib import dependencies
-from tests.conftest import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD, auth, post_json, sign_up
+from tests.routes.conftest import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD, auth, post_json, sign_up
 
 ORIGIN = "http://localhost:3000"
 
@@ -75,10 +75,9 @@ def test_logs_never_contain_tokens_or_passwords(
 
 
 def test_a_short_secret_refuses_to_serve_with_a_503_and_a_loud_log(
-    client: Client, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    client: Client, stage_settings: Callable[..., None], capsys: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setenv("JWT_SECRET", "too-short")
-    dependencies.reset()
+    stage_settings(JWT_SECRET="too-short")
     response = client.http.get("/v1/item/get", headers={"token": "x.y.z"})
     assert response.status_code == 503
     assert "secret" not in response.body.decode().lower()
@@ -86,7 +85,8 @@ def test_a_short_secret_refuses_to_serve_with_a_503_and_a_loud_log(
     assert any(line["event"] == "config_error" and line["level"] == "critical" for line in logged)
 
 
-def test_a_missing_secret_refuses_to_serve(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("JWT_SECRET")
-    dependencies.reset()
+def test_a_missing_secret_refuses_to_serve(
+    client: Client, stage_settings: Callable[..., None]
+) -> None:
+    stage_settings(JWT_SECRET=None)
     assert client.http.get("/v1/item/get", headers={"token": "x.y.z"}).status_code == 503

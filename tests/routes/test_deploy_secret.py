@@ -10,6 +10,7 @@ from moto import mock_aws
 from chalicelib import dependencies
 from chalicelib.platform.config import ConfigError, load_signing_secret
 from infra.dev_stack import OFFLINE_AWS_ENV
+from tests.support.values import unique
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-AbCdEf"
 STRONG = "s" * 64
@@ -56,7 +57,7 @@ def test_the_managed_secret_is_fetched_once_per_container(
     secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a secret in Secrets Manager named by JWT_SECRET_ARN
-    arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
+    arn = secrets_manager.create_secret(Name=unique("jwt"), SecretString=STRONG)["ARN"]
     monkeypatch.setenv("JWT_SECRET_ARN", arn)
     calls = []
     dependencies.secrets_client().meta.events.register(
@@ -77,6 +78,6 @@ def test_a_missing_managed_secret_fails_with_its_arn_and_is_retried_next_time(
         dependencies.signing_secret()
     assert ARN in str(failure.value)
     # A failure is not cached: once the secret exists, the next request gets it.
-    arn = secrets_manager.create_secret(Name="jwt", SecretString=STRONG)["ARN"]
+    arn = secrets_manager.create_secret(Name=unique("jwt"), SecretString=STRONG)["ARN"]
     monkeypatch.setenv("JWT_SECRET_ARN", arn)
     assert dependencies.signing_secret() == STRONG.encode()

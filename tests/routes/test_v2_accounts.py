@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from chalice.test import Client
 
-from tests.conftest import PASSWORD, bearer, send_json, unique
+from tests.routes.conftest import PASSWORD, bearer, send_json, unique
 
 
 def v2_sign_up(client: Client, name: str | None = None):

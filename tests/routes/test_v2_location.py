@@ -17,13 +17,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from chalice.test import Client
 
-from tests.conftest import bearer, send_json
+from tests.routes.conftest import bearer, send_json
 
 EXECUTE_API = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 CUSTOM_DOMAIN = "https://todo.example.com"
 STAGE = "api"
 OPENAPI = json.loads(
-    (Path(__file__).parents[1] / "chalicelib" / "http" / "openapi.json").read_text()
+    (Path(__file__).parents[2] / "chalicelib" / "http" / "openapi.json").read_text()
 )
 LOCATION_PATTERN = OPENAPI["components"]["headers"]["Location"]["schema"]["pattern"]
 

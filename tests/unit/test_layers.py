@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CHALICELIB = Path(__file__).resolve().parent.parent / "chalicelib"
+CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
 ALLOWED = {
     "http": {"http", "use_cases", "domain", "platform", "dependencies"},
     "use_cases": {"use_cases", "domain", "storage", "platform"},

@@ -3,7 +3,7 @@
 from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.conftest import PASSWORD, CallLog, auth, bearer, post_json, send_json, unique
+from tests.routes.conftest import PASSWORD, CallLog, auth, bearer, post_json, send_json, unique
 
 
 def test_sign_up_is_one_transaction(client: Client, dynamodb_calls: CallLog) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain.ids import new_todo_id
 from chalicelib.platform.config import ConfigError, load_settings, load_signing_secret
-from chalicelib.platform.passwords import MEMORY_COST_KIB, hash_password, verify_password
+from chalicelib.platform.passwords import MEMORY_COST_KIB, Passwords
 
 
 def test_todo_ids_sort_in_creation_order_even_within_one_millisecond() -> None:
@@ -36,7 +36,7 @@ def test_secret_of_31_bytes_is_refused_and_32_accepted() -> None:
 
 
 def test_passwords_use_argon2id_at_owasp_minimum_or_above() -> None:
-    encoded = hash_password("hunter22")
+    encoded = Passwords().hash("hunter22")
     assert encoded.startswith("$argon2id$")
     params = dict(part.split("=") for part in encoded.split("$")[3].split(","))
     assert int(params["m"]) >= 19 * 1024 == MEMORY_COST_KIB
@@ -45,8 +45,9 @@ def test_passwords_use_argon2id_at_owasp_minimum_or_above() -> None:
 
 
 def test_password_verification() -> None:
-    encoded = hash_password("hunter22")
-    assert verify_password(encoded, "hunter22")
-    assert not verify_password(encoded, "hunter23")
-    assert not verify_password(None, "hunter22")
-    assert not verify_password("not-a-hash", "hunter22")
+    passwords = Passwords()
+    encoded = passwords.hash("hunter22")
+    assert passwords.verify(encoded, "hunter22")
+    assert not passwords.verify(encoded, "hunter23")
+    assert not passwords.verify(None, "hunter22")
+    assert not passwords.verify("not-a-hash", "hunter22")

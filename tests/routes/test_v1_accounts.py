@@ -4,10 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import argon2
 import pytest
 from chalice.test import Client
 
-from tests.conftest import PASSWORD, post_json, sign_up, unique
+from chalicelib.platform.passwords import DUMMY_HASH, Passwords
+from tests.routes.conftest import PASSWORD, post_json, sign_up, unique
 
 
 def test_sign_up_returns_201_with_username_and_email_only(client: Client) -> None:
@@ -140,36 +142,28 @@ def test_ping_needs_no_token(client: Client) -> None:
 
 
 def test_unknown_user_still_costs_one_argon2_verification(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, owasp_passwords: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.platform import passwords
-
     verified: list[str] = []
-    real = passwords._hasher
+    real_verify = argon2.PasswordHasher.verify
 
-    class SpyHasher:
-        hash = real.hash
+    def spy(hasher: argon2.PasswordHasher, encoded: str, password: str) -> bool:
+        verified.append(encoded)
+        return real_verify(hasher, encoded, password)
 
-        def verify(self, encoded: str, password: str) -> bool:
-            verified.append(encoded)
-            return real.verify(encoded, password)
-
-    monkeypatch.setattr(passwords, "_hasher", SpyHasher())
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", spy)
     post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
     assert len(verified) == 1
     assert verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
-def test_the_dummy_hash_has_exactly_the_hashers_parameters() -> None:
-    from argon2 import extract_parameters
-
-    from chalicelib.platform import passwords
-
+def test_the_dummy_hash_has_exactly_the_services_hash_parameters() -> None:
+    real = Passwords()
     # check_needs_rehash compares type, version, memory, time, parallelism and lengths.
-    assert not passwords._hasher.check_needs_rehash(passwords.DUMMY_HASH)
-    made = passwords.hash_password("a password of a real user")
-    assert extract_parameters(passwords.DUMMY_HASH) == extract_parameters(made)
-    assert not passwords.verify_password(None, "not-a-real-password-for-timing-only")
+    assert not real.hasher.check_needs_rehash(DUMMY_HASH)
+    made = real.hash("a password of a real user")
+    assert argon2.extract_parameters(DUMMY_HASH) == argon2.extract_parameters(made)
+    assert not real.verify(None, "not-a-real-password-for-timing-only")
 
 
 def test_the_first_unknown_user_login_in_a_container_makes_no_hash() -> None:
@@ -181,11 +175,11 @@ real_hash = argon2.PasswordHasher.hash
 argon2.PasswordHasher.hash = lambda self, *args, **kwargs: made.append(1) or real_hash(
     self, *args, **kwargs
 )
-from chalicelib.platform.passwords import verify_password
-assert verify_password(None, "a password") is False
+from chalicelib.platform.passwords import Passwords
+assert Passwords().verify(None, "a password") is False
 print(len(made))
 """
-    project = Path(__file__).resolve().parents[1]
+    project = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True
     )
