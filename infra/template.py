@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.http.responses import cors_origin
+
 INFRA_DIR = Path(__file__).resolve().parent
 CHALICE_CONFIG = INFRA_DIR.parent / ".chalice" / "config.json"
 STAGE_SETTINGS = INFRA_DIR / "stages.json"
@@ -83,9 +85,7 @@ def stage_settings(stage: str) -> StageSettings:
         **config.get("environment_variables", {}),
         **config["stages"][stage].get("environment_variables", {}),
     }
-    return StageSettings(
-        name=stage, cors_allow_origin=env.get("CORS_ALLOW_ORIGIN", "*"), **stages[stage]
-    )
+    return StageSettings(name=stage, cors_allow_origin=cors_origin(env), **stages[stage])
 
 
 def merge_template(stage: str) -> dict[str, Any]:

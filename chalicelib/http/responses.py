@@ -2,17 +2,28 @@
 
 import os
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from chalice import CORSConfig, Response
 from chalice.app import Request
 
+
+def cors_origin(environ: Mapping[str, str] = os.environ) -> str:
+    """The allowed browser origin: the stage's CORS_ALLOW_ORIGIN, or any.
+
+    Tokens travel in headers, never cookies, so a permissive origin grants
+    no ambient authority; stages can still narrow it. infra/template.py
+    asks this too, for the deployed gateway's own answers.
+    """
+    return environ.get("CORS_ALLOW_ORIGIN", "*")
+
+
 # Chalice bakes CORS into the API Gateway definition when it packages the
 # app, so the origin has to be known when routes are declared. Chalice sets
 # the stage's environment before importing the app, for `chalice local`
-# and `chalice package` alike. Tokens travel in headers, never cookies, so a
-# permissive origin grants no ambient authority; stages can still narrow it.
-_ORIGIN = os.environ.get("CORS_ALLOW_ORIGIN", "*")
+# and `chalice package` alike.
+_ORIGIN = cors_origin()
 _EXPOSED = ["token", "ETag", "Location"]
 CORS = CORSConfig(
     allow_origin=_ORIGIN,
