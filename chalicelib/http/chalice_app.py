@@ -32,26 +32,26 @@ class ViewRaised(ChaliceUnhandledError):
         self.cors_headers = cors_headers
 
 
+class _PerThread:
+    """An app attribute whose value each thread sees and sets on its own."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, app: Any, owner: type | None = None) -> Any:
+        return getattr(app._per_thread, self._name, None) if app is not None else self
+
+    def __set__(self, app: Any, value: Any) -> None:
+        setattr(app._per_thread, self._name, value)
+
+
 class TodoApp(Chalice):
+    current_request = _PerThread()
+    lambda_context = _PerThread()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._per_thread = threading.local()
         super().__init__(*args, **kwargs)
-
-    @property
-    def current_request(self) -> Any:
-        return getattr(self._per_thread, "current_request", None)
-
-    @current_request.setter
-    def current_request(self, request: Any) -> None:
-        self._per_thread.current_request = request
-
-    @property
-    def lambda_context(self) -> Any:
-        return getattr(self._per_thread, "lambda_context", None)
-
-    @lambda_context.setter
-    def lambda_context(self, context: Any) -> None:
-        self._per_thread.lambda_context = context
 
     def _register_route(
         self, name: str, user_handler: Callable[..., Any], kwargs: Any, **unused: Any

@@ -1,4 +1,8 @@
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+# What use cases are given to tell the time: a call returning now in RFC 3339.
+Clock = Callable[[], str]
 
 
 def now_rfc3339() -> str:

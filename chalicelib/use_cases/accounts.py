@@ -7,11 +7,11 @@ from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.domain.ids import new_user_id
 from chalicelib.domain.users import SignUp, User
 from chalicelib.platform import logs
+from chalicelib.platform.clock import Clock
 from chalicelib.platform.passwords import Passwords
 from chalicelib.storage.user_store import UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
-Clock = Callable[[], str]
 
 
 @dataclass(frozen=True)

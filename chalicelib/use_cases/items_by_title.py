@@ -6,6 +6,7 @@ is what the book's clients are sent.
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.ids import new_todo_id
@@ -19,18 +20,15 @@ from chalicelib.domain.todos import (
     new_todo,
     validate_title,
 )
+from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
 
-Clock = Callable[[], str]
 
-
+@dataclass(frozen=True)
 class ItemsByTitle:
-    def __init__(
-        self, store: TodoStore, clock: Clock, new_id: Callable[[], str] = new_todo_id
-    ) -> None:
-        self._store = store
-        self._clock = clock
-        self._new_id = new_id
+    _store: TodoStore
+    _clock: Clock
+    _new_id: Callable[[], str] = new_todo_id
 
     def all(self, user_id: str) -> list[Todo]:
         return self._store.list_all(user_id)

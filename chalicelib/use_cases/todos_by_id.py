@@ -16,9 +16,8 @@ from chalicelib.domain.todos import (
     new_todo,
 )
 from chalicelib.platform import retries
+from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
-
-Clock = Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -34,13 +33,11 @@ class Page:
     more: bool
 
 
+@dataclass(frozen=True)
 class TodosById:
-    def __init__(
-        self, store: TodoStore, clock: Clock, new_id: Callable[[], str] = new_todo_id
-    ) -> None:
-        self._store = store
-        self._clock = clock
-        self._new_id = new_id
+    _store: TodoStore
+    _clock: Clock
+    _new_id: Callable[[], str] = new_todo_id
 
     def create(self, user_id: str, create: TodoCreate) -> Todo:
         todo = new_todo(self._new_id(), create, self._clock())
