@@ -11,8 +11,9 @@ ids. The table comes from infra/table.json, the one definition that
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from chalicelib.http.problem_types import PROBLEM_TYPES
 from chalicelib.http.responses import cors_origin
 
 INFRA_DIR = Path(__file__).resolve().parent
@@ -31,13 +32,26 @@ FUNCTION_NAME = "${AWS::StackName}-api"
 
 PROBLEM_JSON = "application/problem+json"
 
-# Answers API Gateway gives without calling the function:
-# response type -> (status, or None to keep the gateway's; problem slug; title; detail).
+
+class GatewayProblem(NamedTuple):
+    status: str | None  # None keeps the gateway's own status, and leaves it out of the body
+    slug: str
+    title: str
+    detail: str
+
+
+def gateway_problem(slug: str, detail: str, *, keep_status: bool = False) -> GatewayProblem:
+    """A gateway answer as the app's problem of that slug, from the one table of them."""
+    status, title = PROBLEM_TYPES[slug]
+    return GatewayProblem(None if keep_status else str(status), slug, title, detail)
+
+
+# Answers API Gateway gives without calling the function, by response type.
 # Every detail is fixed text. API Gateway's own messages ($context.error.messageString)
 # can quote request headers: with an Authorization header it cannot read as an
 # AWS signature, an unknown route's message quotes the header, bearer token and all.
-NOT_FOUND = ("404", "not-found", "Not found", "No route matches this method and path.")
-GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str]] = {
+NOT_FOUND = gateway_problem("not-found", "No route matches this method and path.")
+GATEWAY_PROBLEMS: dict[str, GatewayProblem] = {
     # What an unknown route gets: with no Authorization header, "Missing
     # Authentication Token"; with one, API Gateway checks it as an AWS
     # signature first (INVALID_SIGNATURE, EXPIRED_TOKEN); RESOURCE_NOT_FOUND
@@ -49,16 +63,13 @@ GATEWAY_PROBLEMS: dict[str, tuple[str | None, str, str, str]] = {
     "EXPIRED_TOKEN": NOT_FOUND,
     "RESOURCE_NOT_FOUND": NOT_FOUND,
     "DEFAULT_4XX": NOT_FOUND,
-    "THROTTLED": ("429", "too-many-requests", "Too many requests", "Retry after a short wait."),
-    "REQUEST_TOO_LARGE": (
-        "413",
-        "payload-too-large",
-        "Payload too large",
-        "The body is too large.",
-    ),
-    "INTEGRATION_TIMEOUT": ("504", "gateway-timeout", "Gateway timeout", "No answer in time."),
+    "THROTTLED": gateway_problem("too-many-requests", "Retry after a short wait."),
+    "REQUEST_TOO_LARGE": gateway_problem("payload-too-large", "The body is too large."),
+    "INTEGRATION_TIMEOUT": gateway_problem("gateway-timeout", "No answer in time."),
     # Every other 5xx, whose status varies: the body leaves "status" out.
-    "DEFAULT_5XX": (None, "gateway-error", "Gateway error", "The gateway could not answer."),
+    "DEFAULT_5XX": gateway_problem(
+        "gateway-error", "The gateway could not answer.", keep_status=True
+    ),
 }
 
 

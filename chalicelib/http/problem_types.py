@@ -27,6 +27,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     "internal-error": ProblemType(500, "Internal server error"),
     "service-unavailable": ProblemType(503, "Service unavailable"),
     "gateway-timeout": ProblemType(504, "Gateway timeout"),
+    # The gateway's other 5xx answers keep their own status; 502 is the usual one.
+    "gateway-error": ProblemType(502, "Gateway error"),
     # Answers Chalice makes itself, before any view runs (wrong method, media type).
     "http-400": ProblemType(400, "Bad request"),
     "http-403": ProblemType(403, "Forbidden"),
