@@ -9,6 +9,7 @@ infra/preflight.py with no requirements, so a venv takes seconds to build.
 import glob
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -115,15 +116,23 @@ def test_an_interpreter_that_cannot_run_stops_make_with_one_line(project: Path) 
     assert "cannot run PYTHON=no-such-python3" in lines[0]
 
 
-def test_a_venv_left_by_an_older_python_is_rebuilt_with_the_one_python_names(
-    project: Path,
+@pytest.mark.parametrize(
+    ("version", "executable"),
+    [("3.10.13", None), ("3.12.1", "/opt/python3.12/bin/python3.12")],
+    ids=["left by Python 3.10", "made by another interpreter"],
+)
+def test_a_venv_made_by_another_python_is_rebuilt_with_the_one_python_names(
+    project: Path, version: str, executable: str | None
 ) -> None:
-    # GIVEN a venv that Python 3.10 made (as the failed first try used to leave)
+    # GIVEN a venv that another Python made (3.10 is what the failed first try used to leave)
     venv = project / ".venv"
     subprocess.run([THIS_PYTHON, "-m", "venv", "--without-pip", venv], check=True)
     cfg = venv / "pyvenv.cfg"
-    cfg.write_text(cfg.read_text().replace(f"version = {THIS_VERSION}", "version = 3.10.13"))
-    assert venv_made_by(venv) == "3.10.13"
+    text = cfg.read_text().replace(f"version = {THIS_VERSION}", f"version = {version}")
+    if executable:
+        text = re.sub(r"(?m)^executable = .*$", f"executable = {executable}", text)
+    cfg.write_text(text)
+    assert venv_made_by(venv) == version
 
     # WHEN make runs with PYTHON naming this interpreter
     result = make(project, "venv", f"PYTHON={THIS_PYTHON}")
