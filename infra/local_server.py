@@ -11,7 +11,7 @@ the terminal. It also differs from `chalice local` in three ways:
 * A request carrying this run's nonce (NONCE_HEADER, from the environment) gets
   it back, so a launcher can tell its own server from anything else on the port.
 * The stage's environment variables from .chalice/config.json are defaults:
-  a variable already in the environment (`make run TODO_QUOTA=50`) wins.
+  a variable already in the environment (`make run TOKEN_EXPIRE_MINUTES=5`) wins.
 
 It serves on a listening socket inherited from its parent (`--fd`) or bound
 here (`--port`), and exits when its stdin closes, so it never outlives the
@@ -49,9 +49,8 @@ from infra.template import GATEWAY_PROBLEMS, gateway_response
 
 def no_route_reply(request_id: str) -> tuple[int, dict[str, str], bytes]:
     """API Gateway's answer when no route matches, as infra/template.py has it deployed."""
-    status, slug, title, detail = GATEWAY_PROBLEMS["MISSING_AUTHENTICATION_TOKEN"]
     origin = os.environ.get("CORS_ALLOW_ORIGIN", "*")
-    response = gateway_response(origin, status, slug, title, detail)
+    response = gateway_response(origin, *GATEWAY_PROBLEMS["MISSING_AUTHENTICATION_TOKEN"])
     headers = {
         name: value.strip("'") for name, value in response["ResponseParameters"]["Headers"].items()
     }
