@@ -121,11 +121,18 @@ def load_app(stage: str) -> tuple[Chalice, Config]:
     return app, config
 
 
+class Server(ThreadedHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (say, while a restart waited on broken code) is no error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(listener: socket.socket, stage: str) -> None:
     app, config = load_app(stage)
 
     def on_listener(address: Any, handler: Any) -> ThreadedHTTPServer:
-        server = ThreadedHTTPServer(address, handler, bind_and_activate=False)
+        server = Server(address, handler, bind_and_activate=False)
         server.socket.close()
         server.socket = listener
         return server
@@ -137,7 +144,10 @@ def serve(listener: socket.socket, stage: str) -> None:
 
 def exit_when_stdin_closes() -> None:
     def wait() -> None:
-        sys.stdin.buffer.read()
+        # The raw descriptor: a thread blocked in sys.stdin's buffer would hold its
+        # lock, and the interpreter aborts if it must close stdin at exit.
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
         os._exit(0)
 
     threading.Thread(target=wait, name="parent-watch", daemon=True).start()

@@ -101,6 +101,7 @@ class Reloader:
         except RuntimeError as error:
             if not self._stopping.is_set():
                 say(f"{error}; it restarts when code changes again")
+            self._server = None  # reported once, here
             return
         say(f"serving again ({time.monotonic() - started:.1f} s)")
 

@@ -129,6 +129,31 @@ def test_a_code_change_restarts_it_within_about_a_second_naming_the_file(
     assert restarts(stack)[-1] == "make run: chalicelib/errors.py changed; restarting the server"
 
 
+def wait_for(run: Run, text: str, count: int = 1, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while run.output().count(text) < count:
+        assert time.monotonic() < deadline, run.output()
+        time.sleep(0.05)
+
+
+def test_code_that_fails_to_load_is_reported_once_and_the_fix_serves_again(
+    stack: Run, copy: Path
+) -> None:
+    module = copy / "chalicelib" / "errors.py"
+    working = module.read_text()
+    served = len(served_again(stack))
+
+    module.write_text(working + "\ndef broken(:\n")
+    wait_for(stack, "SyntaxError")
+    wait_for(stack, "it restarts when code changes again")
+    module.write_text(working)
+    wait_for(stack, "serving again", served + 1)
+
+    assert request(stack.base_url, "GET", "/v1/auth/ping")[0] == 200
+    assert stack.output().count("exited with code") == 1
+    assert "Fatal Python error" not in stack.output()
+
+
 def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
