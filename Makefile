@@ -4,52 +4,72 @@ PORT ?= 8000
 STAGE ?=
 OUT ?= out
 BIN := $(VENV)/bin
+# PYTHON given on the command line or in the environment picks the venv's
+# interpreter; left to its default, the venv keeps the one it was made with.
+EXPLICIT_PYTHON := $(if $(filter default file,$(origin PYTHON)),,--explicit)
+# Nested makes (the tests run `make package` and `make run`) must see the same choice.
+ifneq ($(EXPLICIT_PYTHON),)
+export PYTHON
+endif
 
-.PHONY: run test test-unit lint format clean package deploy destroy load bench
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-unit lint format load bench package deploy destroy clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+# Before anything slow, one line and a stop: PYTHON too old or missing, or (for
+# run) PORT taken. `help` and `clean` need no Python.
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+PREFLIGHT := $(shell $(PYTHON) infra/preflight.py check --venv '$(VENV)' --python '$(PYTHON)' \
+	$(EXPLICIT_PYTHON) $(if $(filter run,$(MAKECMDGOALS)),--port '$(PORT)') 2>/dev/null \
+	|| echo "cannot run PYTHON=$(PYTHON); choose an interpreter of Python 3.11 or newer, e.g. make run PYTHON=python3.12")
+ifneq ($(PREFLIGHT),)
+$(error $(PREFLIGHT))
+endif
+endif
 
-run: $(BIN)/.installed
-	$(BIN)/python -m infra.dev_stack --port $(PORT)
+help: ## list the targets (the default goal)
+	@echo "usage: make <target> [VAR=value ...]; see README.md"
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-test: $(BIN)/.installed
+venv: ## make .venv, or remake it when PYTHON= names another interpreter or requirements change
+	@$(PYTHON) infra/preflight.py venv --venv '$(VENV)' $(EXPLICIT_PYTHON)
+
+run: venv ## serve on 127.0.0.1:PORT (8000) with an in-memory DynamoDB; reloads on code changes
+	@$(BIN)/python -m infra.launcher --port $(PORT)
+
+test: venv ## the whole suite; PYTEST_ARGS="tests/devstack -q" picks tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The in-process suite only: use cases on in-memory stores, routes on moto.
-test-unit: $(BIN)/.installed
+test-unit: venv ## only the in-process suites (tests/unit, tests/routes), about 20 s
 	$(BIN)/python -m pytest tests/unit tests/routes $(PYTEST_ARGS)
 
-# Performance (docs/PERFORMANCE.md). load drives make run's server, or a
-# private stack of its own when nothing answers on PORT; bench rewrites the doc.
-load: $(BIN)/.installed
-	$(BIN)/python -m tests.perf.load --url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
-
-bench: $(BIN)/.installed
-	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
-
-lint: $(BIN)/.installed
+lint: venv ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: venv ## ruff fixes and formats what it can
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Performance (docs/PERFORMANCE.md). load drives make run's server, or a
+# private stack of its own when nothing answers on PORT; bench rewrites the doc.
+load: venv ## concurrent clients against make run's server; LOAD_ARGS=--help lists options
+	$(BIN)/python -m tests.perf.load --url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+
+bench: venv ## measure against the floors and rewrite docs/PERFORMANCE.md; BENCH_ARGS=--help
+	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
+
 # Deployment (docs/DEPLOY.md). package needs only the package index; deploy and
 # destroy check for the aws CLI and credentials before doing anything else.
-package:
+package: ## STAGE=dev|prod: out/<stage>/sam.json and deployment.zip, no AWS needed
 	@test -n "$(STAGE)" || { echo "usage: make package STAGE=dev|prod" >&2; exit 2; }
-	@$(MAKE) --no-print-directory $(BIN)/.installed
+	@$(MAKE) --no-print-directory venv
 	$(BIN)/python -m infra.package $(STAGE) --out $(OUT)/$(STAGE)
 
-deploy:
+deploy: ## STAGE=dev|prod: package and deploy to your AWS account
 	@OUT=$(OUT) bash infra/stack.sh deploy $(STAGE)
 
-destroy:
+destroy: ## STAGE=dev|prod: delete the stack, keeping the table
 	@OUT=$(OUT) bash infra/stack.sh destroy $(STAGE)
 
-clean:
+clean: ## remove .venv, .local, out and the tools' caches
 	rm -rf $(VENV) .local out .pytest_cache .ruff_cache

@@ -1,11 +1,14 @@
-"""The local stack: an embedded DynamoDB (moto's server) plus `chalice local`.
+"""The local stack's parts: an embedded DynamoDB (moto's server), its table, and server processes.
 
-`make run` runs this module; the HTTP-level tests import it to start the
-same stack on free ports. Nothing here reaches AWS: every process gets
-dummy credentials and an explicit endpoint.
+`make run` (infra/launcher.py) puts them together; the HTTP-level, browser
+and perf tests use them to start the same stack on free ports. Nothing here
+reaches AWS: every process gets dummy credentials and an explicit endpoint.
+
+A server process runs infra/local_server.py. It exits when its parent closes
+its stdin or dies, and answers the nonce it was started with, so that
+waiting for it can never mistake another server on the port for it.
 """
 
-import argparse
 import json
 import logging
 import os
@@ -16,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,14 +27,22 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TABLE_DEFINITION = Path(__file__).with_name("table.json")
-LOCAL_SECRET_FILE = PROJECT_DIR / ".local" / "jwt-secret"
-LOCAL_TABLE = "todo-local"
+LOCAL_STAGE = "local"
+CHALICE_CONFIG = PROJECT_DIR / ".chalice" / "config.json"
+LOCAL_TABLE = json.loads(CHALICE_CONFIG.read_text())["stages"][LOCAL_STAGE][
+    "environment_variables"
+]["TABLE_NAME"]
+# The local server echoes this header when a request carries its nonce, and only then.
+NONCE_HEADER = "X-Dev-Stack-Nonce"
+NONCE_ENV = "DEV_STACK_NONCE"
 OFFLINE_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
+# Settings that would point a local process at a real AWS account.
+AWS_ACCOUNT_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN")
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -114,96 +126,103 @@ def _serial_moto_server_class() -> type:
     return SerialMotoServer
 
 
-def local_secret(path: Path = LOCAL_SECRET_FILE) -> str:
-    """A random signing secret made on first run and kept, so tokens survive reloads."""
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+class ServerProcess(subprocess.Popen):
+    """The local server's process, and the nonce it echoes to prove it is this one."""
+
+    nonce: str
 
 
-def start_chalice(
-    port: int, endpoint_url: str, secret: str, *, reload: bool, extra_env: Mapping[str, str] = {}
-) -> subprocess.Popen:
-    env = {
-        **os.environ,
+def server_env(endpoint_url: str, secret: str, extra_env: Mapping[str, str] = {}) -> dict[str, str]:
+    """The server's environment: this process's, which wins over the stage's defaults."""
+    env = {name: value for name, value in os.environ.items() if name not in AWS_ACCOUNT_ENV}
+    return {
+        **env,
         **OFFLINE_AWS_ENV,
         "DYNAMODB_ENDPOINT_URL": endpoint_url,
+        "TABLE_NAME": LOCAL_TABLE,
         "JWT_SECRET": secret,
         "PYTHONUNBUFFERED": "1",
         **extra_env,
     }
-    chalice_cli = str(Path(sys.executable).with_name("chalice"))
-    command = [chalice_cli, "local", "--stage", "local"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    if not reload:
-        command.append("--no-autoreload")
-    # Its own process group, so stopping it also stops the reloader's child.
-    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, start_new_session=True)
 
 
-def wait_until_serving(base_url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def spawn_server(
+    where: list[str], env: Mapping[str, str], *, pass_fds: tuple[int, ...] = (), **popen: Any
+) -> ServerProcess:
+    """Start infra/local_server.py; it exits when this process closes its stdin (or dies)."""
+    nonce = secrets.token_hex(16)
+    command = [sys.executable, "-m", "infra.local_server", "--stage", LOCAL_STAGE, *where]
+    process = ServerProcess(
+        command,
+        cwd=PROJECT_DIR,
+        env={**env, NONCE_ENV: nonce},
+        stdin=subprocess.PIPE,
+        pass_fds=pass_fds,
+        **popen,
+    )
+    process.nonce = nonce
+    return process
+
+
+def start_chalice(
+    port: int, endpoint_url: str, secret: str, *, extra_env: Mapping[str, str] = {}
+) -> ServerProcess:
+    """The local server on 127.0.0.1:port, without reload, in a process group of its own."""
+    env = server_env(endpoint_url, secret, extra_env)
+    return spawn_server(["--port", str(port)], env, start_new_session=True)
+
+
+def wait_until_serving(
+    base_url: str,
+    process: ServerProcess,
+    timeout: float = 30,
+    stopping: threading.Event | None = None,
+) -> None:
+    """Return once `process` answers on base_url; RuntimeError if it exits or another does."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stopping and stopping.is_set()):
         if process.poll() is not None:
-            raise RuntimeError(f"chalice local exited with code {process.returncode}")
+            raise RuntimeError(f"the local server exited with code {process.returncode}")
+        # A preflight: the gateway answers it without calling the app, so it logs nothing.
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            f"{base_url}/v1/auth/ping", headers={NONCE_HEADER: process.nonce}, method="OPTIONS"
+        )
         try:
-            with urllib.request.urlopen(f"{base_url}/v1/auth/ping", timeout=1):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"chalice local did not answer on {base_url} within {timeout} s")
+            with urllib.request.urlopen(request, timeout=1) as reply:  # noqa: S310
+                echoed = reply.headers.get(NONCE_HEADER)
+        except urllib.error.HTTPError as error:  # an answer, if not a happy one
+            echoed = error.headers.get(NONCE_HEADER)
+        except OSError:  # nothing answers yet
+            time.sleep(0.05)
+            continue
+        if echoed != process.nonce:
+            raise RuntimeError(f"another server answers on {base_url}")
+        return
+    if not (stopping and stopping.is_set()):
+        raise RuntimeError(f"the local server did not answer on {base_url} within {timeout} s")
+
+
+def stop_server(process: subprocess.Popen, signum: int = signal.SIGTERM) -> None:
+    """Stop a server child of this process's group: SIGTERM, then SIGKILL after 5 s."""
+    if process.poll() is None:
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdin:
+        process.stdin.close()
 
 
 def stop_process_group(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    args = parser.parse_args()
-    # Shells start background jobs with SIGINT ignored; restore Ctrl-C either way.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
-    try:
-        serve(args.port)
-    except KeyboardInterrupt:
-        pass
-    except RuntimeError as error:
-        sys.exit(f"make run: {error}")
-
-
-def serve(port: int) -> None:
-    started = time.monotonic()
-    database = EmbeddedDynamoDB()
-    endpoint_url = database.start()
-    try:
-        create_table(endpoint_url, LOCAL_TABLE)
-        chalice = start_chalice(port, endpoint_url, local_secret(), reload=True)
+    """Stop a process started in a group of its own, and anything else in that group."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            base_url = f"http://127.0.0.1:{port}"
-            wait_until_serving(base_url, chalice)
-            elapsed = time.monotonic() - started
-            print(f"\nTo-do service on {base_url} (ready in {elapsed:.1f} s)")
-            print(f"Embedded DynamoDB on {endpoint_url}")
-            print("Data lives in memory until you stop this with Ctrl-C.\n", flush=True)
-            chalice.wait()
-        finally:
-            stop_process_group(chalice)
-    finally:
-        database.stop()
-
-
-if __name__ == "__main__":
-    main()
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    if process.stdin:
+        process.stdin.close()

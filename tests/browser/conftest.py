@@ -1,6 +1,6 @@
 """The page in a real headless Chromium, against the real local stack.
 
-One DynamoDB (moto's server) and one `chalice local` serve the whole session,
+One DynamoDB (moto's server) and one local server serve the whole session,
 with a signing secret chosen here so tests can forge tokens. The database
 runs in a process of its own: moto keeps its state per process, so an
 in-process EmbeddedDynamoDB would share tables with the HTTP suite's, and
@@ -138,7 +138,7 @@ def site(chromium: "Browser") -> Iterator[Site]:
         create_table(endpoint_url, LOCAL_TABLE)
         secret = secrets.token_urlsafe(48)
         port = free_port()
-        processes.append(start_chalice(port, endpoint_url, secret, reload=False))
+        processes.append(start_chalice(port, endpoint_url, secret))
         base_url = f"http://127.0.0.1:{port}"
         wait_until_serving(base_url, processes[1])
         yield Site(f"{base_url}/", secret)

@@ -118,9 +118,6 @@ def test_the_function_gets_the_table_and_the_secret_by_reference(packaged: Packa
 
 def test_no_secret_value_appears_in_the_template_or_the_zip(packaged: Packaged) -> None:
     known = [TEST_SECRET]
-    local_secret = PROJECT_DIR / ".local" / "jwt-secret"
-    if local_secret.exists():
-        known.append(local_secret.read_text().strip())
     template_text = packaged.template_path.read_text()
     assert "SecretString" not in _keys(packaged.template)
     with zipfile.ZipFile(packaged.zip_path) as archive:

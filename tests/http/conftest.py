@@ -1,4 +1,4 @@
-"""The real local stack over HTTP: one DynamoDB and two `chalice local` processes.
+"""The real local stack over HTTP: one DynamoDB and two local server processes.
 
 The whole suite runs once per backend: moto's embedded server, which `make
 run` uses, and Amazon's DynamoDB Local, which holds the service to real
@@ -260,7 +260,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         create_table(endpoint_url, LOCAL_TABLE)
         secret = secrets.token_urlsafe(48)
         ports = _two_free_ports()
-        processes = [start_chalice(p, endpoint_url, secret, reload=False) for p in ports]
+        processes = [start_chalice(p, endpoint_url, secret) for p in ports]
         first, second = (f"http://127.0.0.1:{port}" for port in ports)
         for base_url, process in zip((first, second), processes, strict=True):
             wait_until_serving(base_url, process)

@@ -12,8 +12,9 @@ each is checked for what it is instead:
 * an unlisted method on a documented path: the app's own 405 problem, whose
   Allow header must name exactly the documented methods (CORS preflights,
   OPTIONS, are answered by API Gateway / `chalice local` and pass unchecked);
-* an undocumented path: API Gateway's own 403 "Missing Authentication Token",
-  which never reaches the app.
+* an undocumented path: the gateway's 404 problem (infra/template.py's answer
+  for API Gateway's "missing authentication token", which the local server
+  gives too), which never reaches the app.
 """
 
 import json
@@ -29,9 +30,9 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from chalicelib.http.openapi import OPENAPI_PATH
+from infra.local_server import no_route_reply
 
 SPEC_URI = "urn:todo-service:openapi.json"
-GATEWAY_MISSING_ROUTE = {"message": "Missing Authentication Token"}
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
@@ -60,7 +61,7 @@ class Contract:
         template = self.template_for(urlsplit(target).path)
         label = f"{method} {target[:120]} -> {status}"
         if template is None:
-            _check_gateway_miss(label, status, text)
+            _check_gateway_miss(label, status, headers, text)
             return
         path_item = self.document["paths"][template]
         operation = method.lower()
@@ -160,9 +161,15 @@ def published_contract() -> Contract:
     return Contract.load(OPENAPI_PATH)
 
 
-def _check_gateway_miss(label: str, status: int, text: str) -> None:
-    if status != 403 or _json(label, text) != GATEWAY_MISSING_ROUTE:
-        raise ContractViolation(f"{label}: undocumented path, and not API Gateway's own 403")
+def _check_gateway_miss(label: str, status: int, headers: Mapping[str, str], text: str) -> None:
+    expected_status, expected_headers, expected_body = no_route_reply("")
+    body = _json(label, text)
+    if isinstance(body, dict):
+        body = {**body, "request_id": ""}  # the one part that varies
+    if status != expected_status or body != json.loads(expected_body):
+        raise ContractViolation(f"{label}: undocumented path, and not the gateway's 404 problem")
+    if headers.get("content-type") != expected_headers["Content-Type"]:
+        raise ContractViolation(f"{label}: undocumented path, but Content-Type is not problem+json")
 
 
 def _json(label: str, text: str) -> Any:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from infra.local_server import no_route_reply
 from tests.http.openapi_contract import ContractViolation, published_contract
 
 TODO_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
@@ -102,9 +103,15 @@ def test_an_unlisted_method_must_be_a_405_allowing_exactly_the_documented_method
         check("PUT", "/v2/todos", 200, headers, problem)
 
 
-def test_an_undocumented_path_must_be_api_gateways_own_403() -> None:
-    check("GET", "/v3/todos", 403, {}, {"message": "Missing Authentication Token"})
+def test_an_undocumented_path_must_be_the_gateways_404_problem() -> None:
+    status, headers, body = no_route_reply("abc")
+    gateway = json.loads(body)
+    check("GET", "/v3/todos", status, headers, gateway)
 
+    with pytest.raises(ContractViolation, match="undocumented path"):
+        check("GET", "/v3/todos", 403, {}, {"message": "Missing Authentication Token"})
+    with pytest.raises(ContractViolation, match="undocumented path"):
+        check("GET", "/v3/todos", status, headers, {**gateway, "detail": "Authorization=x"})
     with pytest.raises(ContractViolation, match="undocumented path"):
         check("GET", "/v3/todos", 200, {}, {"items": []})
 

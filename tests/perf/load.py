@@ -4,7 +4,7 @@ Each client thread keeps one HTTP/1.1 connection open and repeats a session
 (tests/perf/scenario.py: the book's v1 walk-through, then v2 CRUD) until the
 shared request budget is spent or the time limit passes. Every response is
 checked; any error makes the exit status non-zero. If nothing answers at the
-URL, a private stack (embedded DynamoDB and `chalice local` without reload)
+URL, a private stack (embedded DynamoDB and the local server without reload)
 is started on a free port for the run and stopped after it. Loopback only.
 """
 
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         if not answers(args.url):
             print(f"Nothing answers at {args.url}: starting a private stack.", flush=True)
             base_url = stack.enter_context(private_stack())
-            target = f"a private stack at {base_url} (chalice local --no-autoreload)"
+            target = f"a private stack at {base_url} (the local server, no reload)"
         print(f"Driving {target}: {args.clients} clients, {args.requests} requests.", flush=True)
         result = drive(base_url, args.clients, args.requests, args.max_seconds)
     settings = {k: getattr(args, k) for k in ("clients", "requests", "max_seconds")}

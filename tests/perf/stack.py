@@ -62,14 +62,14 @@ def embedded_dynamodb() -> Iterator[str]:
 
 @contextmanager
 def private_stack() -> Iterator[str]:
-    """`chalice local` without reload on a free loopback port, with its own database.
+    """The local server, without reload, on a free loopback port, with its own database.
 
     The server's request log goes to SERVER_LOG rather than the terminal.
     """
     with embedded_dynamodb() as endpoint:
         port = free_port()
         with _output_to(SERVER_LOG):
-            chalice = start_chalice(port, endpoint, secrets.token_urlsafe(48), reload=False)
+            chalice = start_chalice(port, endpoint, secrets.token_urlsafe(48))
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_until_serving(base_url, chalice)
