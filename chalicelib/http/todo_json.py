@@ -1,5 +1,7 @@
 """Todos as JSON, both ways: the shapes clients send and the shapes they are sent."""
 
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from chalicelib.domain.errors import FieldError, InvalidInput
@@ -11,12 +13,19 @@ from chalicelib.domain.todos import (
     parse_status,
     validate_title,
 )
-from chalicelib.http.requests import string_fields
+from chalicelib.http.requests import is_unicode_text
 
-# What v2 shows of a todo, and what a client may set. The version travels
-# in the ETag header, not in the body.
+
+def _title(value: Any) -> str:
+    return validate_title(_text(value, "title"))
+
+
+# What v2 shows of a todo; the version travels in the ETag header instead.
 SHOWN = ("id", "title", "status", "created_at", "updated_at")
-SETTABLE = frozenset({"title", "status"})
+# Each field a client may set, and how its JSON value becomes the domain's;
+# a create must give those in REQUIRED, and the rest take TodoCreate's defaults.
+SETTABLE: dict[str, Callable[[Any], Any]] = {"title": _title, "status": parse_status}
+REQUIRED = ("title",)
 
 
 def todo_json(todo: Todo) -> dict[str, Any]:
@@ -36,22 +45,32 @@ def board_json(todos: list[Todo]) -> dict[str, Any]:
 
 
 def parse_todo_create(body: dict[str, Any]) -> TodoCreate:
-    reject_unknown_fields(body, SETTABLE)
-    (title,) = string_fields(body, "title")
-    status = parse_status(body.get("status", Status.PENDING.value))
-    return TodoCreate(validate_title(title), status)
+    reject_unknown_fields(body, SETTABLE.keys())
+    missing = [FieldError(name, "is required") for name in REQUIRED if name not in body]
+    if missing:
+        raise InvalidInput(*missing)
+    return TodoCreate(**_parsed(body))
 
 
 def parse_todo_patch(body: dict[str, Any]) -> TodoPatch:
-    reject_unknown_fields(body, SETTABLE)
-    title = body.get("title")
-    if "title" in body and not isinstance(title, str):
-        raise InvalidInput(FieldError("title", "must be a string"))
-    status = parse_status(body["status"]) if "status" in body else None
-    return TodoPatch(title=validate_title(title) if title is not None else None, status=status)
+    """A PATCH body; a field given as null is invalid, never a way to skip it."""
+    reject_unknown_fields(body, SETTABLE.keys())
+    return TodoPatch(**_parsed(body))
 
 
-def reject_unknown_fields(body: dict[str, Any], allowed: frozenset[str]) -> None:
+def _parsed(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: SETTABLE[name](value) for name, value in body.items()}
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(FieldError(field, "must be a string"))
+    if not is_unicode_text(value):
+        raise InvalidInput(FieldError(field, "must be valid Unicode text"))
+    return value
+
+
+def reject_unknown_fields(body: dict[str, Any], allowed: AbstractSet[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise InvalidInput(*(FieldError(name, "is not a known field") for name in unknown))

@@ -28,13 +28,25 @@ STATUS_INDEX = "by_status"
 NO_VERSION = 0  # versions start at 1
 
 
+_REQUIRED = object()
+
+
 @dataclass(frozen=True)
 class Field:
-    """One attribute of a stored todo: the Todo field it holds, and how to convert it."""
+    """One attribute of a stored todo: the Todo field it holds, and how to convert it.
+
+    `default` is what a todo stored before the field existed reads as.
+    """
 
     name: str
     to_attribute: Callable[[Any], dict[str, str]]
     from_attribute: Callable[[dict[str, str]], Any]
+    default: Any = _REQUIRED
+
+    def read(self, item: Item) -> Any:
+        if self.name in item or self.default is _REQUIRED:
+            return self.from_attribute(item[self.name])
+        return self.default
 
 
 def _text(value: dict[str, str]) -> str:
@@ -84,7 +96,7 @@ def todo_item(user_id: str, todo: Todo) -> Item:
 
 
 def todo_from_item(item: Item) -> Todo:
-    return Todo(**{f.name: f.from_attribute(item[f.name]) for f in FIELDS})
+    return Todo(**{f.name: f.read(item) for f in FIELDS})
 
 
 def set_clause(todo_id: str, values: dict[str, Any]) -> tuple[str, dict, dict]:
