@@ -4,6 +4,8 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from chalice.app import Request
+
 from chalicelib.domain.errors import FieldError, InvalidInput
 from chalicelib.domain.todos import (
     Status,
@@ -13,7 +15,7 @@ from chalicelib.domain.todos import (
     parse_status,
     validate_title,
 )
-from chalicelib.http.requests import is_unicode_text
+from chalicelib.http.requests import MAX_BODY_BYTES, is_unicode_text, json_object
 
 
 def _title(value: Any) -> str:
@@ -26,6 +28,8 @@ SHOWN = ("id", "title", "status", "created_at", "updated_at")
 # a create must give those in REQUIRED, and the rest take TodoCreate's defaults.
 SETTABLE: dict[str, Callable[[Any], Any]] = {"title": _title, "status": parse_status}
 REQUIRED = ("title",)
+# The largest body a todo's fields can need, every character escaped as JSON allows.
+MAX_TODO_BODY_BYTES = MAX_BODY_BYTES
 
 
 def todo_json(todo: Todo) -> dict[str, Any]:
@@ -44,7 +48,8 @@ def board_json(todos: list[Todo]) -> dict[str, Any]:
     }
 
 
-def parse_todo_create(body: dict[str, Any]) -> TodoCreate:
+def parse_todo_create(request: Request) -> TodoCreate:
+    body = json_object(request, MAX_TODO_BODY_BYTES)
     reject_unknown_fields(body, SETTABLE.keys())
     missing = [FieldError(name, "is required") for name in REQUIRED if name not in body]
     if missing:
@@ -52,8 +57,9 @@ def parse_todo_create(body: dict[str, Any]) -> TodoCreate:
     return TodoCreate(**_parsed(body))
 
 
-def parse_todo_patch(body: dict[str, Any]) -> TodoPatch:
+def parse_todo_patch(request: Request) -> TodoPatch:
     """A PATCH body; a field given as null is invalid, never a way to skip it."""
+    body = json_object(request, MAX_TODO_BODY_BYTES)
     reject_unknown_fields(body, SETTABLE.keys())
     return TodoPatch(**_parsed(body))
 

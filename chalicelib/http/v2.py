@@ -48,7 +48,7 @@ def list_todos() -> Response:
 def create_todo() -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
-    todo = dependencies.todos_by_id().create(user_id, parse_todo_create(json_object(request)))
+    todo = dependencies.todos_by_id().create(user_id, parse_todo_create(request))
     return _todo_response(todo, 201, {"Location": created_location(request, "/v2/todos", todo.id)})
 
 
@@ -68,7 +68,7 @@ def update_todo(todo_id: str) -> Response:
     request = v2.current_request
     user_id = authenticated_user(request)
     if_match = if_match_versions(request.headers.get("if-match"))
-    patch = parse_todo_patch(json_object(request))
+    patch = parse_todo_patch(request)
     return _todo_response(dependencies.todos_by_id().update(user_id, todo_id, patch, if_match))
 
 
