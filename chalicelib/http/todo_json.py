@@ -13,23 +13,33 @@ from chalicelib.domain.todos import (
     TodoCreate,
     TodoPatch,
     parse_status,
+    validate_notes,
     validate_title,
 )
-from chalicelib.http.requests import MAX_BODY_BYTES, is_unicode_text, json_object
+from chalicelib.http.requests import is_unicode_text, json_object
 
 
 def _title(value: Any) -> str:
     return validate_title(_text(value, "title"))
 
 
+def _notes(value: Any) -> str:
+    return validate_notes(_text(value, "notes"))
+
+
 # What v2 shows of a todo; the version travels in the ETag header instead.
-SHOWN = ("id", "title", "status", "created_at", "updated_at")
+SHOWN = ("id", "title", "status", "notes", "created_at", "updated_at")
 # Each field a client may set, and how its JSON value becomes the domain's;
 # a create must give those in REQUIRED, and the rest take TodoCreate's defaults.
-SETTABLE: dict[str, Callable[[Any], Any]] = {"title": _title, "status": parse_status}
+SETTABLE: dict[str, Callable[[Any], Any]] = {
+    "title": _title,
+    "status": parse_status,
+    "notes": _notes,
+}
 REQUIRED = ("title",)
-# The largest body a todo's fields can need, every character escaped as JSON allows.
-MAX_TODO_BODY_BYTES = MAX_BODY_BYTES
+# The largest body a todo's fields can need, every character escaped as JSON allows:
+# the longest notes, each character a 12-byte surrogate pair escape, fit.
+MAX_TODO_BODY_BYTES = 128 * 1024
 
 
 def todo_json(todo: Todo) -> dict[str, Any]:

@@ -60,6 +60,7 @@ FIELDS = (
     Field("created_at", s, _text),
     Field("updated_at", s, _text),
     Field("version", n, lambda value: int(value["N"])),
+    Field("notes", s, _text, default=""),
 )
 _BY_NAME = {field.name: field for field in FIELDS}
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.http
 
 PASSWORD = "correct horse battery"
-TODO_FIELDS = {"id", "title", "status", "created_at", "updated_at"}
+TODO_FIELDS = {"id", "title", "status", "notes", "created_at", "updated_at"}
 
 
 def assert_problem(reply: Reply, status: int, slug: str, **fields: Any) -> None:
