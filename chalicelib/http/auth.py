@@ -6,7 +6,7 @@ from chalicelib import dependencies
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.http.requests import bearer_token
 from chalicelib.platform import logs
-from chalicelib.platform.tokens import TokenRejected, verify_token
+from chalicelib.platform.tokens import TokenRejected
 
 _DETAILS = {
     "missing": "A token is required: send it in the `token` header or as `Authorization: Bearer`.",
@@ -17,11 +17,7 @@ _DETAILS = {
 
 def authenticated_user(request: Request) -> str:
     try:
-        user_id = verify_token(
-            bearer_token(request),
-            secret=dependencies.signing_secret(),
-            issuer=dependencies.settings().token_issuer,
-        )
+        user_id = dependencies.token_verifier().verify(bearer_token(request)).subject
     except TokenRejected as rejection:
         raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None
     logs.user_id.set(user_id)

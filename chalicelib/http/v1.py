@@ -7,7 +7,6 @@ from chalicelib.http.account_json import parse_credentials, parse_sign_up
 from chalicelib.http.auth import authenticated_user
 from chalicelib.http.requests import json_object, path_text, string_fields
 from chalicelib.http.responses import NO_STORE, V1_CORS, json_response
-from chalicelib.http.static_files import html_page
 from chalicelib.http.todo_json import board_json
 
 v1 = Blueprint(__name__)
@@ -29,6 +28,8 @@ def login() -> Response:
 
 @v1.route("/v1/auth/logout", methods=["GET"], cors=V1_CORS)
 def logout() -> Response:
+    from chalicelib.http.static_files import html_page  # only this v1 route serves a file
+
     return html_page("logout.html")
 
 

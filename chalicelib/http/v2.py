@@ -8,7 +8,6 @@ from chalicelib.http.account_json import parse_credentials, parse_sign_up, user_
 from chalicelib.http.auth import authenticated_user
 from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
 from chalicelib.http.list_query import next_cursor, parse_list_query
-from chalicelib.http.openapi import openapi_document
 from chalicelib.http.requests import json_object
 from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, created_location, json_response
 from chalicelib.http.todo_json import parse_todo_create, parse_todo_patch, todo_json
@@ -83,6 +82,8 @@ def delete_todo(todo_id: str) -> Response:
 
 @v2.route("/v2/openapi.json", methods=["GET"], cors=CORS)
 def openapi() -> Response:
+    from chalicelib.http.openapi import openapi_document  # read and kept on first request
+
     headers = {"Content-Type": "application/json", "Cache-Control": "public, max-age=300"}
     return Response(body=openapi_document(), status_code=200, headers=headers)
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from chalicelib.http.cursors import Position, encode_cursor
 from chalicelib.domain.todos import MAX_NOTES_CHARS
+from chalicelib.http.cursors import Position, encode_cursor
 from chalicelib.http.etags import MAX_TAGS
 from tests.realdb.conftest import Handler
 
