@@ -4,9 +4,10 @@ PyJWT's package imports its JWKS client on import, and with it urllib,
 http.client, ssl and the email parser: about 15 ms of every cold start
 for a service that verifies HS256 tokens with its own key and never
 fetches a key set. Before PyJWT is first imported, `jwt.jwks_client` is
-given a stand-in whose PyJWKClient loads the real module on first use, so
-nothing PyJWT offers is lost. tests/unit/test_cold_path.py checks that the
-stand-in is still needed and still works.
+given a stand-in whose PyJWKClient loads the real module on first use. The
+deployment zip leaves the client out altogether (infra/package.py), so
+there building one fails, naming the missing module. tests/unit/
+test_jwt_import.py checks that the stand-in is still needed and still works.
 """
 
 import importlib
