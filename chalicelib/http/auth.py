@@ -4,6 +4,7 @@ from chalice.app import Request
 
 from chalicelib import dependencies
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.users import Caller
 from chalicelib.http.requests import bearer_token
 from chalicelib.platform import logs
 from chalicelib.platform.tokens import TokenRejected
@@ -15,10 +16,11 @@ _DETAILS = {
 }
 
 
-def authenticated_user(request: Request) -> str:
+def authenticated_caller(request: Request) -> Caller:
+    """The caller the request's token names; Unauthenticated unless it verifies."""
     try:
-        user_id = dependencies.token_verifier().verify(bearer_token(request)).subject
+        verified = dependencies.token_verifier().verify(bearer_token(request))
     except TokenRejected as rejection:
         raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None
-    logs.user_id.set(user_id)
-    return user_id
+    logs.user_id.set(verified.subject)
+    return Caller(verified.subject, verified.issued_at)

@@ -6,8 +6,8 @@ Each user's data lives in one partition, ``USER#<user id>``:
   ``status_sk`` (``<STATUS>#<id>``) feeds the ``by_status`` local index.
 * ``TITLE#<digest of title>``: the claim that makes a title unique per user
   (see title_claims).
-* ``COUNT#todos``: how many todos the user has, in ``todos``. Every create and
-  delete changes it in the same transaction, so the quota holds under races.
+* ``ACCOUNT`` (user_keys): every todo write checks it in the same transaction
+  (account_checks), and creates and deletes keep its count of todos.
 
 A todo's attributes come from FIELDS, one row per field of the Todo type:
 items, reads and update expressions are all derived from it.
@@ -20,10 +20,10 @@ from typing import Any
 from chalicelib.domain.errors import NotFound, PreconditionFailed
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo
 from chalicelib.storage.dynamo import Item, key_digest, n, s
+from chalicelib.storage.user_keys import partition
 
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
-COUNTER_SK = "COUNT#todos"
 STATUS_INDEX = "by_status"
 NO_VERSION = 0  # versions start at 1
 
@@ -65,10 +65,6 @@ FIELDS = (
 _BY_NAME = {field.name: field for field in FIELDS}
 
 
-def partition(user_id: str) -> str:
-    return f"USER#{user_id}"
-
-
 def todo_key(user_id: str, todo_id: str) -> Item:
     return {"pk": s(partition(user_id)), "sk": s(TODO_PREFIX + todo_id)}
 
@@ -77,14 +73,6 @@ def claim_key(user_id: str, title: str) -> Item:
     # A 255-character title can be 1,020 UTF-8 bytes: past the 1,024-byte
     # sort-key limit once prefixed, so the key holds a digest instead.
     return {"pk": s(partition(user_id)), "sk": s(TITLE_PREFIX + key_digest(title))}
-
-
-def counter_key(user_id: str) -> Item:
-    return {"pk": s(partition(user_id)), "sk": s(COUNTER_SK)}
-
-
-def counter_item(user_id: str, todos: int) -> Item:
-    return {**counter_key(user_id), "todos": n(todos)}
 
 
 def status_sk(status: Status, todo_id: str) -> str:

@@ -24,14 +24,14 @@ def test_notes_are_empty_unless_given_and_kept_as_given(client: Client, token: s
     assert read == noted
 
 
-def test_a_notes_patch_is_one_write_and_a_new_version(
+def test_a_notes_patch_is_one_read_one_write_and_a_new_version(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
     todo = create(client, token, {"title": "washing", "notes": "first"}).json_body
     calls = dynamodb_calls.during()
     changed = patch(client, token, todo["id"], {"notes": "second"})
     assert (changed.json_body["notes"], changed.headers["ETag"]) == ("second", '"2"')
-    assert calls.operations == ["UpdateItem"]
+    assert calls.operations == ["GetItem", "TransactWriteItems"]
     cleared = patch(client, token, todo["id"], {"notes": ""}).json_body
     assert (cleared["notes"], cleared["title"]) == ("", "washing")
 
