@@ -8,13 +8,23 @@ Tests call reset() so that each test builds them afresh, inside its own
 mocks.
 """
 
-from functools import cache
+import time
+from functools import cache, lru_cache
 from typing import Any
 
 from chalicelib.platform import retries
 from chalicelib.platform.clock import now_rfc3339
-from chalicelib.platform.config import ConfigError, Settings, load_settings, load_signing_secret
+from chalicelib.platform.config import (
+    ConfigError,
+    Settings,
+    load_previous_secret,
+    load_settings,
+    load_signing_secret,
+    signing_keys_ttl_seconds,
+)
+from chalicelib.platform.logs import log_event
 from chalicelib.platform.passwords import Passwords
+from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
 from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
@@ -33,28 +43,61 @@ def settings() -> Settings:
     return load_settings()
 
 
-@cache
+_loaded_keys: list[tuple[SigningKeys, float]] = []  # the keys, and when they were read
+
+
+def signing_keys() -> SigningKeys:
+    """The signing keys, read again once they are SIGNING_KEYS_TTL_SECONDS old, so a
+    rotated secret takes effect without a redeploy. A failed read is retried at the next
+    request; while older keys are at hand they keep serving, and the failure is logged."""
+    now = time.monotonic()
+    if _loaded_keys and now - _loaded_keys[0][1] < signing_keys_ttl_seconds():
+        return _loaded_keys[0][0]
+    try:
+        keys = SigningKeys.of(
+            load_signing_secret(read_secret=read_managed_secret),
+            load_previous_secret(read_previous=read_previous_secret),
+        )
+    except ConfigError as error:
+        if not _loaded_keys:
+            raise
+        log_event("signing_keys_not_refreshed", level="warning", detail=str(error))
+        return _loaded_keys[0][0]
+    _loaded_keys[:] = [(keys, now)]
+    return keys
+
+
 def signing_secret() -> bytes:
-    """The signing secret, fetched once per container; a failed fetch is retried next request."""
-    return load_signing_secret(read_secret=read_managed_secret)
+    return signing_keys().current.secret
 
 
-def read_managed_secret(secret_id: str) -> str:
-    """The current value of a Secrets Manager secret, or a ConfigError naming the failure.
+def read_managed_secret(secret_id: str, stage: str = "AWSCURRENT") -> str:
+    """A version of a Secrets Manager secret, or a ConfigError naming the failure.
 
     The error carries the secret's id and the AWS error code, never the value.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        return secrets_client().get_secret_value(SecretId=secret_id)["SecretString"]
+        answer = secrets_client().get_secret_value(SecretId=secret_id, VersionStage=stage)
+        return answer["SecretString"]
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "unknown")
-        raise ConfigError(f"cannot read signing secret {secret_id}: {code}") from None
+        raise ConfigError(f"cannot read signing secret {secret_id} ({stage}): {code}") from None
     except (BotoCoreError, KeyError) as error:
         raise ConfigError(
-            f"cannot read signing secret {secret_id}: {type(error).__name__}"
+            f"cannot read signing secret {secret_id} ({stage}): {type(error).__name__}"
         ) from None
+
+
+def read_previous_secret(secret_id: str) -> str | None:
+    """The version before the current one; None until the secret has been rotated once."""
+    try:
+        return read_managed_secret(secret_id, "AWSPREVIOUS")
+    except ConfigError as error:
+        if "ResourceNotFoundException" in str(error):
+            return None
+        raise
 
 
 @cache
@@ -110,14 +153,23 @@ def user_store() -> UserStore:
     return UserStore(table())
 
 
-@cache
 def token_issuer() -> TokenIssuer:
-    return TokenIssuer(signing_secret(), settings().token_issuer, settings().token_expire_minutes)
+    return _issuer_for(signing_keys().current, settings().token_issuer)
 
 
-@cache
+@lru_cache(maxsize=1)
+def _issuer_for(key: SigningKey, issuer: str) -> TokenIssuer:
+    return TokenIssuer(key, issuer)
+
+
 def token_verifier() -> TokenVerifier:
-    return TokenVerifier(signing_secret(), settings().token_issuer)
+    """The verifier for the keys of the moment: new keys, a new (empty) memory of tokens."""
+    return _verifier_for(signing_keys(), settings().token_issuer)
+
+
+@lru_cache(maxsize=1)
+def _verifier_for(keys: SigningKeys, issuer: str) -> TokenVerifier:
+    return TokenVerifier(keys, issuer)
 
 
 @cache
@@ -145,14 +197,13 @@ def todos_by_id() -> TodosById:
 # each test would cost more than the test.
 _GETTERS = (
     settings,
-    signing_secret,
     dynamodb_client,
     secrets_client,
     table,
     todo_store,
     user_store,
-    token_issuer,
-    token_verifier,
+    _issuer_for,
+    _verifier_for,
     passwords,
     accounts,
     items_by_title,
@@ -163,3 +214,4 @@ _GETTERS = (
 def reset() -> None:
     for getter in _GETTERS:
         getter.cache_clear()
+    _loaded_keys.clear()

@@ -31,10 +31,12 @@ def encode_cursor(position: Position, *, user_id: str, secret: bytes) -> str:
     return f"{payload}.{_b64(_mac(payload, user_id, secret))}"
 
 
-def decode_cursor(cursor: str, *, user_id: str, secret: bytes) -> Position:
+def decode_cursor(cursor: str, *, user_id: str, secrets: list[bytes]) -> Position:
+    """The position a cursor holds, if one of `secrets` signed it for this user."""
     payload, _, mac = cursor.partition(".")
     try:
-        valid = hmac.compare_digest(_unb64(mac), _mac(payload, user_id, secret))
+        given = _unb64(mac)
+        valid = any(hmac.compare_digest(given, _mac(payload, user_id, s)) for s in secrets)
         after_id, status = json.loads(_unb64(payload)) if valid else (None, None)
     except (ValueError, TypeError):
         raise BadCursor("cursor is malformed") from None

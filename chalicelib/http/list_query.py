@@ -12,19 +12,20 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
-def parse_list_query(params: dict[str, str], user_id: str, secret: bytes) -> ListQuery:
+def parse_list_query(params: dict[str, str], user_id: str, keys: list[bytes]) -> ListQuery:
+    """`keys` may sign cursors, the current one first (SigningKeys.cursor_keys)."""
     status = parse_status(params["status"]) if "status" in params else None
     after_id = None
     if "cursor" in params:
-        after_id = _cursor_position(params["cursor"], status, user_id, secret)
+        after_id = _cursor_position(params["cursor"], status, user_id, keys)
     return ListQuery(_page_size(params.get("limit")), status, after_id)
 
 
-def next_cursor(page: Page, query: ListQuery, user_id: str, secret: bytes) -> str | None:
+def next_cursor(page: Page, query: ListQuery, user_id: str, keys: list[bytes]) -> str | None:
     if not page.more:
         return None
     position = Position(page.todos[-1].id, query.status.value if query.status else None)
-    return encode_cursor(position, user_id=user_id, secret=secret)
+    return encode_cursor(position, user_id=user_id, secret=keys[0])
 
 
 def _page_size(raw: str | None) -> int:
@@ -35,9 +36,9 @@ def _page_size(raw: str | None) -> int:
     return int(raw)
 
 
-def _cursor_position(cursor: str, status: Status | None, user_id: str, secret: bytes) -> str:
+def _cursor_position(cursor: str, status: Status | None, user_id: str, keys: list[bytes]) -> str:
     try:
-        position = decode_cursor(cursor, user_id=user_id, secret=secret)
+        position = decode_cursor(cursor, user_id=user_id, secrets=keys)
     except BadCursor as error:
         raise MalformedRequest(f"The cursor is not valid: {error}.") from None
     if position.status != (status.value if status else None):

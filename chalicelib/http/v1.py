@@ -22,7 +22,8 @@ def create_user() -> Response:
 @v1.route("/v1/auth/login", methods=["GET", "POST"], cors=V1_CORS)
 def login() -> Response:
     credentials = parse_credentials(json_object(v1.current_request), strict=False)
-    token = dependencies.token_issuer().issue(dependencies.accounts().log_in(credentials))
+    user_id = dependencies.accounts().log_in(credentials)
+    token = dependencies.token_issuer().issue(user_id, dependencies.settings().token_expire_minutes)
     return json_response({"token": token}, 200, {**NO_STORE, "token": token})
 
 

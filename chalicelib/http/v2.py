@@ -25,9 +25,9 @@ def create_user() -> Response:
 @v2.route("/v2/auth/token", methods=["POST"], cors=CORS)
 def issue_token() -> Response:
     credentials = parse_credentials(json_object(v2.current_request), strict=True)
-    issuer = dependencies.token_issuer()
-    token = issuer.issue(dependencies.accounts().log_in(credentials))
-    grant = {"access_token": token, "token_type": "Bearer", "expires_in": issuer.lifetime_seconds}
+    minutes = dependencies.settings().access_token_minutes
+    token = dependencies.token_issuer().issue(dependencies.accounts().log_in(credentials), minutes)
+    grant = {"access_token": token, "token_type": "Bearer", "expires_in": minutes * 60}
     return json_response(grant, 200, NO_STORE)
 
 
@@ -35,11 +35,11 @@ def issue_token() -> Response:
 def list_todos() -> Response:
     request = v2.current_request
     caller = authenticated_caller(request)
-    secret = dependencies.signing_secret()
-    query = parse_list_query(dict(request.query_params or {}), caller.user_id, secret)
+    keys = dependencies.signing_keys().cursor_keys()
+    query = parse_list_query(dict(request.query_params or {}), caller.user_id, keys)
     page = dependencies.todos_by_id().list(caller.user_id, query)
     items = [todo_json(todo) for todo in page.todos]
-    cursor = next_cursor(page, query, caller.user_id, secret)
+    cursor = next_cursor(page, query, caller.user_id, keys)
     return json_response({"items": items, "next_cursor": cursor})
 
 

@@ -9,7 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 MIN_SECRET_BYTES = 32
-DEFAULT_EXPIRE_MINUTES = 60
+DEFAULT_EXPIRE_MINUTES = 60  # v1's tokens: the book's clients cannot refresh
+DEFAULT_ACCESS_TOKEN_MINUTES = 15  # v2's, which a refresh token renews
+DEFAULT_SIGNING_KEYS_TTL_SECONDS = 300
 # Each todo a user keeps makes their v1 calls read more, so the stage caps it.
 # Google Tasks allows 20,000 open tasks per list; a quarter of that keeps a
 # whole v1 list near 1 MB, one page of a DynamoDB Query.
@@ -26,6 +28,7 @@ class Settings:
     table_name: str
     token_issuer: str
     token_expire_minutes: int
+    access_token_minutes: int
     todo_quota: int
     dynamodb_endpoint_url: str | None
 
@@ -36,6 +39,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         table_name=_required(environ, "TABLE_NAME"),
         token_issuer=environ.get("TOKEN_ISSUER", "todo-service"),
         token_expire_minutes=_positive_int(environ, "TOKEN_EXPIRE_MINUTES", DEFAULT_EXPIRE_MINUTES),
+        access_token_minutes=_positive_int(
+            environ, "ACCESS_TOKEN_MINUTES", DEFAULT_ACCESS_TOKEN_MINUTES
+        ),
         todo_quota=_positive_int(environ, "TODO_QUOTA", DEFAULT_TODO_QUOTA),
         dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
     )
@@ -61,6 +67,28 @@ def load_signing_secret(
     if read_secret is None:
         raise ConfigError("JWT_SECRET_ARN is set but no secret reader was given")
     return require_strong_secret(read_secret(secret_id).encode())
+
+
+def signing_keys_ttl_seconds(environ: Mapping[str, str] = os.environ) -> int:
+    """How long a container keeps the signing keys it read before reading them again."""
+    return _positive_int(environ, "SIGNING_KEYS_TTL_SECONDS", DEFAULT_SIGNING_KEYS_TTL_SECONDS)
+
+
+def load_previous_secret(
+    environ: Mapping[str, str] = os.environ,
+    read_previous: Callable[[str], str | None] | None = None,
+) -> bytes | None:
+    """The secret before the current one, if there is one: tokens it signed still verify.
+
+    Deployed, it is the secret's AWSPREVIOUS version; locally and in tests,
+    JWT_PREVIOUS_SECRET.
+    """
+    secret_id = environ.get("JWT_SECRET_ARN", "").strip()
+    if secret_id and read_previous is not None:
+        previous = read_previous(secret_id)
+    else:
+        previous = environ.get("JWT_PREVIOUS_SECRET") or None
+    return require_strong_secret(previous.encode()) if previous else None
 
 
 def require_strong_secret(secret: bytes) -> bytes:

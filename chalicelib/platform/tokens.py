@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from chalicelib.platform.jwt_import import import_jwt
+from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 
 jwt = import_jwt()
 
@@ -44,6 +45,7 @@ def issue_token(
     issuer: str,
     ttl_minutes: int,
     now: datetime | None = None,
+    kid: str | None = None,
 ) -> str:
     issued_at = now or datetime.now(UTC)
     claims = {
@@ -52,7 +54,8 @@ def issue_token(
         "exp": issued_at + timedelta(minutes=ttl_minutes),
         "iss": issuer,
     }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(claims, secret, algorithm=ALGORITHM, headers=headers)
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,21 @@ class VerifiedToken:
 
 def verify_token(token: str | None, *, secret: bytes, issuer: str) -> str:
     """Return the user id the token was issued to, or raise TokenRejected."""
-    return verify_claims(token, secret=secret, issuer=issuer).subject
+    return verify_claims(token, keys=SigningKeys.of(secret), issuer=issuer).subject
 
 
-def verify_claims(token: str | None, *, secret: bytes, issuer: str) -> VerifiedToken:
-    """Verify a token in full with PyJWT: signature, algorithm, issuer, every claim."""
+def verify_claims(token: str | None, *, keys: SigningKeys, issuer: str) -> VerifiedToken:
+    """Verify a token in full with PyJWT, with the key it names: signature, algorithm,
+    issuer, every claim. A token naming a key that is neither current nor previous fails."""
     if not token:
         raise TokenRejected("missing")
     try:
+        key = keys.find(jwt.get_unverified_header(token).get("kid"))
+        if key is None:
+            raise TokenRejected("invalid")
         claims = jwt.decode(
             token,
-            secret,
+            key.secret,
             algorithms=[ALGORITHM],
             issuer=issuer,
             options={"require": REQUIRED_CLAIMS},
@@ -94,20 +101,20 @@ class TokenVerifier:
 
     The memory is bounded: at most `max_entries` tokens, least recently
     used first out, and only tokens up to `max_token_chars` long (ours are
-    about 200). Each hit checks the expiry again. A new secret means a new
+    about 200). Each hit checks the expiry again. New keys mean a new
     verifier, so rotating keys forgets everything verified with the old.
     """
 
     def __init__(
         self,
-        secret: bytes,
+        keys: SigningKeys,
         issuer: str,
         *,
         max_entries: int = 1024,
         max_token_chars: int = 1024,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._secret = secret
+        self._keys = keys
         self._issuer = issuer
         self._max_entries = max_entries
         self._max_token_chars = max_token_chars
@@ -118,7 +125,7 @@ class TokenVerifier:
     def verify(self, token: str | None) -> VerifiedToken:
         known = self._remembered(token) if token else None
         if known is None:
-            known = verify_claims(token, secret=self._secret, issuer=self._issuer)
+            known = verify_claims(token, keys=self._keys, issuer=self._issuer)
             self._remember(token, known)
         if known.expires_at <= self._clock():
             raise TokenRejected("expired")
@@ -142,17 +149,16 @@ class TokenVerifier:
 
 @dataclass(frozen=True)
 class TokenIssuer:
-    """Issues this stage's access tokens: its secret, issuer and lifetime, held together."""
+    """Issues this stage's access tokens, signed with the current key and naming it."""
 
-    secret: bytes
+    key: SigningKey
     issuer: str
-    ttl_minutes: int
 
-    def issue(self, user_id: str) -> str:
+    def issue(self, user_id: str, ttl_minutes: int) -> str:
         return issue_token(
-            user_id, secret=self.secret, issuer=self.issuer, ttl_minutes=self.ttl_minutes
+            user_id,
+            secret=self.key.secret,
+            issuer=self.issuer,
+            ttl_minutes=ttl_minutes,
+            kid=self.key.kid,
         )
-
-    @property
-    def lifetime_seconds(self) -> int:
-        return self.ttl_minutes * 60

@@ -345,5 +345,10 @@ def test_the_zip_leaves_out_what_the_runtime_never_imports(packaged: Packaged) -
     assert {n.rsplit("/", 1)[-1] for n in metadata} == {"WHEEL", "LICENSE"}
 
 
-def test_the_zip_stays_within_its_300_kb_budget(packaged: Packaged) -> None:
-    assert packaged.zip_path.stat().st_size <= 300_000
+# The zip's size, held so that growth is always a decision. 300 KB when modules
+# first shipped as bytecode (296,619 bytes); accounts and sessions add code.
+ZIP_BUDGET_BYTES = 310_000
+
+
+def test_the_zip_stays_within_its_budget(packaged: Packaged) -> None:
+    assert packaged.zip_path.stat().st_size <= ZIP_BUDGET_BYTES

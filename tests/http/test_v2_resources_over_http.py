@@ -36,7 +36,7 @@ def test_sign_up_and_token_answer_with_the_user_and_a_bearer_grant_never_stored(
     assert set(created.body) == {"id", "username", "email", "created_at"}
     assert (created.body["username"], created.body["email"]) == (username, body["email"])
     assert grant.status == 200
-    assert (grant.body["token_type"], grant.body["expires_in"]) == ("Bearer", 3600)
+    assert (grant.body["token_type"], grant.body["expires_in"]) == ("Bearer", 900)
     assert created.headers["Cache-Control"] == grant.headers["Cache-Control"] == "no-store"
 
 

@@ -8,7 +8,11 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import dependencies
+from chalicelib.platform.config import (
+    DEFAULT_SIGNING_KEYS_TTL_SECONDS as SIGNING_KEYS_TTL_SECONDS,
+)
 from chalicelib.platform.config import ConfigError, load_signing_secret
+from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
 from infra.dev_stack import OFFLINE_AWS_ENV
 from tests.support.values import unique
 
@@ -53,7 +57,7 @@ def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     dependencies.reset()
 
 
-def test_the_managed_secret_is_fetched_once_per_container(
+def test_the_managed_secret_is_fetched_once_per_container_until_its_keys_are_due_again(
     secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a secret in Secrets Manager named by JWT_SECRET_ARN
@@ -65,9 +69,10 @@ def test_the_managed_secret_is_fetched_once_per_container(
     )
     # WHEN the container asks for it three times
     values = {dependencies.signing_secret() for _ in range(3)}
-    # THEN it has the value, fetched with one call
+    # THEN it has the value, read once with its previous version (none yet)
     assert values == {STRONG.encode()}
-    assert calls == ["GetSecretValue"]
+    assert calls == ["GetSecretValue", "GetSecretValue"]
+    assert dependencies.signing_keys().previous is None
 
 
 def test_a_missing_managed_secret_fails_with_its_arn_and_is_retried_next_time(
@@ -81,3 +86,25 @@ def test_a_missing_managed_secret_fails_with_its_arn_and_is_retried_next_time(
     arn = secrets_manager.create_secret(Name=unique("jwt"), SecretString=STRONG)["ARN"]
     monkeypatch.setenv("JWT_SECRET_ARN", arn)
     assert dependencies.signing_secret() == STRONG.encode()
+
+
+def test_a_rotated_secret_takes_effect_after_the_keys_ttl_and_old_tokens_keep_working(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a container that read its keys, and a token signed with them
+    arn = secrets_manager.create_secret(Name=unique("jwt"), SecretString=STRONG)["ARN"]
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    now = [1_000.0]
+    monkeypatch.setattr(dependencies.time, "monotonic", lambda: now[0])
+    before = dependencies.signing_keys()
+    old_token = TokenIssuer(before.current, "todo-service").issue("0" * 32, ttl_minutes=5)
+    # WHEN the secret is rotated in Secrets Manager
+    rotated = "rotated-" + STRONG
+    secrets_manager.put_secret_value(SecretId=arn, SecretString=rotated)
+    # THEN the container keeps its keys until they are due, then reads both versions
+    assert dependencies.signing_keys() == before
+    now[0] += SIGNING_KEYS_TTL_SECONDS
+    after = dependencies.signing_keys()
+    assert (after.current.secret, after.previous.secret) == (rotated.encode(), STRONG.encode())
+    verifier = TokenVerifier(after, "todo-service")
+    assert verifier.verify(old_token).subject == "0" * 32

@@ -150,3 +150,19 @@ def test_a_cached_token_is_refused_once_the_secret_changes(
     # THEN the remembered token counts for nothing
     response = client.http.get("/v1/item/get", headers={"token": token})
     assert (response.status_code, response.json_body["reason"]) == (401, "invalid")
+
+
+def test_rotating_the_secret_keeps_tokens_of_the_previous_key_until_the_next_rotation(
+    client: Client, token: str, stage_settings: Callable[..., None]
+) -> None:
+    first, second = TEST_SECRET, "the-second-signing-secret-0123456789abcdef"
+    # WHEN the secret is rotated once, THEN a token of the first key reads and writes
+    stage_settings(JWT_SECRET=second, JWT_PREVIOUS_SECRET=first)
+    assert client.http.get("/v1/item/get", headers={"token": token}).status_code == 200
+    assert client.http.post("/v1/item/create/kept", headers={"token": token}).status_code == 200
+    # WHEN it is rotated again, THEN that token is refused
+    stage_settings(
+        JWT_SECRET="the-third-signing-secret-0123456789abcdef", JWT_PREVIOUS_SECRET=second
+    )
+    response = client.http.get("/v1/item/get", headers={"token": token})
+    assert (response.status_code, response.json_body["reason"]) == (401, "invalid")

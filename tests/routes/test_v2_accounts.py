@@ -49,7 +49,7 @@ def test_v2_token_grant(client: Client) -> None:
     grant = response.json_body
     assert response.status_code == 200
     assert grant["token_type"] == "Bearer"
-    assert grant["expires_in"] == 3600
+    assert grant["expires_in"] == 15 * 60  # v2 access tokens last 15 minutes; refresh renews
     assert response.headers["Cache-Control"] == "no-store"
     assert client.http.get("/v2/todos", headers=bearer(grant["access_token"])).status_code == 200
 

@@ -5,24 +5,26 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.platform import tokens
+from chalicelib.platform.signing_keys import SigningKeys
 from chalicelib.platform.tokens import TokenRejected, TokenVerifier, issue_token
 
 SECRET = b"token-cache-tests-secret-" * 3
 ISSUER = "todo-service"
+KEYS = SigningKeys.of(SECRET)
 USER = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
 def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every token PyJWT is asked to verify, in order."""
+    """Every token verified in full (with PyJWT), in order."""
     seen: list[str] = []
-    real_decode = tokens.jwt.decode
+    real_verify = tokens.verify_claims
 
-    def counting_decode(token: str, *args: object, **kwargs: object) -> dict:
+    def counting_verify(token: str | None, **kwargs: object) -> tokens.VerifiedToken:
         seen.append(token)
-        return real_decode(token, *args, **kwargs)
+        return real_verify(token, **kwargs)
 
-    monkeypatch.setattr(tokens.jwt, "decode", counting_decode)
+    monkeypatch.setattr(tokens, "verify_claims", counting_verify)
     return seen
 
 
@@ -31,7 +33,7 @@ def token_for(user: str = USER, minutes: int = 5) -> str:
 
 
 def test_a_verified_token_is_not_verified_again(decodes: list[str]) -> None:
-    verifier = TokenVerifier(SECRET, ISSUER)
+    verifier = TokenVerifier(KEYS, ISSUER)
     token = token_for()
     first, second = verifier.verify(token), verifier.verify(token)
     assert first == second
@@ -43,7 +45,7 @@ def test_a_verified_token_is_not_verified_again(decodes: list[str]) -> None:
 def test_a_token_one_character_away_from_a_cached_one_is_verified_and_refused(
     decodes: list[str], position: int
 ) -> None:
-    verifier = TokenVerifier(SECRET, ISSUER)
+    verifier = TokenVerifier(KEYS, ISSUER)
     token = token_for()
     verifier.verify(token)
     changed = "A" if token[position] != "A" else "B"
@@ -55,7 +57,7 @@ def test_a_token_one_character_away_from_a_cached_one_is_verified_and_refused(
 
 def test_a_cached_token_still_expires_when_its_time_comes(decodes: list[str]) -> None:
     now = [datetime.now(UTC).timestamp()]
-    verifier = TokenVerifier(SECRET, ISSUER, clock=lambda: now[0])
+    verifier = TokenVerifier(KEYS, ISSUER, clock=lambda: now[0])
     token = token_for(minutes=1)
     verifier.verify(token)
     now[0] += timedelta(minutes=1).total_seconds()
@@ -68,7 +70,7 @@ def test_a_cached_token_still_expires_when_its_time_comes(decodes: list[str]) ->
 def test_the_cache_keeps_the_most_recently_used_tokens_up_to_its_size(
     decodes: list[str],
 ) -> None:
-    verifier = TokenVerifier(SECRET, ISSUER, max_entries=2)
+    verifier = TokenVerifier(KEYS, ISSUER, max_entries=2)
     first, second, third = (token_for(user=f"{n:032x}") for n in range(3))
     for token in (first, second, first, third):  # second is now the least recently used
         verifier.verify(token)
@@ -78,7 +80,7 @@ def test_the_cache_keeps_the_most_recently_used_tokens_up_to_its_size(
 
 
 def test_tokens_longer_than_any_we_issue_are_verified_every_time(decodes: list[str]) -> None:
-    verifier = TokenVerifier(SECRET, ISSUER, max_token_chars=20)
+    verifier = TokenVerifier(KEYS, ISSUER, max_token_chars=20)
     token = token_for()
     verifier.verify(token)
     verifier.verify(token)
@@ -87,6 +89,6 @@ def test_tokens_longer_than_any_we_issue_are_verified_every_time(decodes: list[s
 
 def test_a_verifier_for_another_secret_knows_nothing_of_the_first(decodes: list[str]) -> None:
     token = token_for()
-    TokenVerifier(SECRET, ISSUER).verify(token)
+    TokenVerifier(KEYS, ISSUER).verify(token)
     with pytest.raises(TokenRejected):
-        TokenVerifier(b"another-secret-for-rotation-" * 2, ISSUER).verify(token)
+        TokenVerifier(SigningKeys.of(b"another-secret-for-rotation-" * 2), ISSUER).verify(token)
