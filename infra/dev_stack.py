@@ -1,7 +1,7 @@
 """The local stack's parts: an embedded DynamoDB (moto's server), its table, and server processes.
 
-`make run` (infra/launcher.py) puts them together; the HTTP-level, browser
-and perf tests use them to start the same stack on free ports. Nothing here
+`make run` (infra/launcher.py) puts them together; infra/local_stack.py
+starts the same stack on free ports for the tests and tools. Nothing here
 reaches AWS: every process gets dummy credentials and an explicit endpoint.
 
 A server process runs infra/local_server.py. It exits when its parent closes

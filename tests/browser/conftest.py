@@ -1,10 +1,8 @@
 """The page in a real headless Chromium, against the real local stack.
 
-One DynamoDB (moto's server) and one local server serve the whole session,
-with a signing secret chosen here so tests can forge tokens. The database
-runs in a process of its own: moto keeps its state per process, so an
-in-process EmbeddedDynamoDB would share tables with the HTTP suite's, and
-both create the same table. Chromium is Debian's
+One local stack (tests/support/stack.py) serves the whole session: the
+serialised embedded DynamoDB that `make run` uses, and one local server,
+whose signing secret the tests know so they can forge tokens. Chromium is Debian's
 (/usr/bin/chromium), driven by Playwright; Playwright never downloads a
 browser of its own. Without Chromium the tests skip, saying why, except under
 CI=true, where a missing browser is a failure.
@@ -12,11 +10,6 @@ CI=true, where a missing browser is a failure.
 
 import importlib.util
 import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,15 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from infra.dev_stack import (
-    LOCAL_TABLE,
-    OFFLINE_AWS_ENV,
-    create_table,
-    free_port,
-    start_chalice,
-    stop_process_group,
-    wait_until_serving,
-)
+from tests.support.stack import started_stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page
@@ -102,49 +87,11 @@ def chromium() -> Iterator["Browser"]:
         browser.close()
 
 
-def start_dynamodb(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    return subprocess.Popen(
-        command,
-        env={**os.environ, **OFFLINE_AWS_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto server exited with code {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"moto server did not listen on port {port} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def site(chromium: "Browser") -> Iterator[Site]:
     """Depends on chromium so that a missing browser skips before the stack starts."""
-    processes: list[subprocess.Popen] = []
-    try:
-        database_port = free_port()
-        processes.append(start_dynamodb(database_port))
-        wait_until_listening(database_port, processes[0])
-        endpoint_url = f"http://127.0.0.1:{database_port}"
-        create_table(endpoint_url, LOCAL_TABLE)
-        secret = secrets.token_urlsafe(48)
-        port = free_port()
-        processes.append(start_chalice(port, endpoint_url, secret))
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_serving(base_url, processes[1])
-        yield Site(f"{base_url}/", secret)
-    finally:
-        for process in reversed(processes):
-            stop_process_group(process)
+    with started_stack("moto") as stack:
+        yield Site(f"{stack.base_url}/", stack.secret)
 
 
 @pytest.fixture

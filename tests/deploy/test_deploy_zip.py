@@ -24,7 +24,7 @@ import pytest
 from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
 from infra.template import FUNCTION, SECRET, TABLE
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
-from tests.support.values import PASSWORD
+from tests.support.api import credentials, v1_account, v2_account
 
 STAGE = "prod"
 BOTO3_CACHE = PROJECT_DIR / "out" / ".cache"
@@ -105,9 +105,7 @@ def proxy_event(
 
 def every_route() -> list[tuple[dict, int]]:
     """One request to each route the app has, in an order that works, with its status."""
-    v1_user = {"name": "maxwell", "email": "maxwell@example.com", "password": PASSWORD}
-    v1_login = {"username": "maxwell", "password": PASSWORD}
-    v2_user = {"username": "ada", "email": "ada@example.com", "password": PASSWORD}
+    v1_user, v1_login, v2_user = v1_account("maxwell"), credentials("maxwell"), v2_account("ada")
     token = {"token": "<token>"}
     bearer = {"Authorization": "Bearer <access_token>"}
     todo, todo_path = "/v2/todos/{todo_id}", "/v2/todos/<todo_id>"
@@ -126,7 +124,7 @@ def every_route() -> list[tuple[dict, int]]:
         (proxy_event("POST", "/v1/item/edit", washing, token), 200),
         (proxy_event("POST", "/v1/item/delete", washing, token), 200),
         (proxy_event("POST", "/v2/users", v2_user), 201),
-        (proxy_event("POST", "/v2/auth/token", {"username": "ada", "password": PASSWORD}), 200),
+        (proxy_event("POST", "/v2/auth/token", credentials("ada")), 200),
         (proxy_event("POST", "/v2/todos", {"title": "washing"}, bearer), 201),
         (proxy_event("GET", "/v2/todos", None, bearer), 200),
         (proxy_event("GET", todo, None, bearer, todo_path), 200),

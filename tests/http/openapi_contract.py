@@ -161,6 +161,11 @@ def published_contract() -> Contract:
     return Contract.load(OPENAPI_PATH)
 
 
+def check_reply(method: str, target: str, reply: Any, text: str) -> None:
+    """tests/support/client.py's Check: the reply to `method target`, against the document."""
+    published_contract().check(method, target, reply.status, reply.headers, text)
+
+
 def _check_gateway_miss(label: str, status: int, headers: Mapping[str, str], text: str) -> None:
     expected_status, expected_headers, expected_body = no_route_reply("")
     body = _json(label, text)

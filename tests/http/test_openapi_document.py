@@ -15,7 +15,7 @@ from chalicelib.http.openapi import OPENAPI_PATH
 from tests.http.openapi_contract import HTTP_METHODS
 
 if TYPE_CHECKING:
-    from conftest import Send
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 

@@ -32,8 +32,9 @@ from schemathesis.config import SchemathesisConfig
 from chalicelib.http.openapi import OPENAPI_PATH
 
 if TYPE_CHECKING:
-    from conftest import V2Api
     from schemathesis import Case
+
+    from tests.support.api import V2
 
 pytestmark = pytest.mark.http
 
@@ -60,7 +61,7 @@ class CaseCount:
 
 
 @pytest.fixture(scope="module")
-def fuzz_headers(base_url: str, v2: V2Api) -> dict[str, str]:
+def fuzz_headers(base_url: str, v2: V2) -> dict[str, str]:
     with urllib.request.urlopen(f"{base_url}/v2/openapi.json") as served:  # noqa: S310
         assert served.read() == OPENAPI_PATH.read_bytes()
     return {"Authorization": f"Bearer {v2.new_user()}"}

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Send
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 

@@ -9,7 +9,8 @@ import jwt
 import pytest
 
 from chalicelib import dependencies
-from tests.realdb.conftest import Handler, Reply
+from tests.realdb.conftest import Handler
+from tests.support.client import Reply
 
 QUOTA = 20
 

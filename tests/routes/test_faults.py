@@ -21,7 +21,9 @@ from chalicelib import dependencies
 from chalicelib.platform import retries
 from chalicelib.platform.retries import MAX_ATTEMPTS_PER_CALL as RETRY_ATTEMPTS
 from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
-from tests.routes.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
+from tests.routes.conftest import post_json, send_json
+from tests.support.api import auth, v1_account
+from tests.support.values import PASSWORD, TEST_SECRET, unique
 
 # The embedded server shares moto's state with the package's in-process mock,
 # so this module keeps to a table of its own.
@@ -161,7 +163,7 @@ def test_every_kind_of_call_maps_exhausted_retries_to_503(
 
 def test_a_sign_up_that_fails_leaves_no_half_made_user(client: Client, faults: Injector) -> None:
     name = unique()
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+    body = v1_account(name)
     faults.fail("TransactWriteItems", FAULTS["internal-server-error"], times=RETRY_ATTEMPTS)
     assert_unavailable(post_json(client, "/v1/user/create", body))
     # Neither the username nor the email was claimed: with the fault gone,
@@ -188,7 +190,7 @@ def test_a_sign_up_cancelled_by_throttling_inside_the_transaction_is_503_and_wri
         lambda request, **_: AWSResponse(request.url, 400, {}, _RawBody(cancelled)),
         times=1,
     )
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+    body = v1_account(name)
     assert_unavailable(post_json(client, "/v1/user/create", body))
     assert post_json(client, "/v1/user/create", body).status_code == 201
 

@@ -6,7 +6,8 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.routes.conftest import auth, bearer, send_json
+from tests.routes.conftest import send_json
+from tests.support.api import auth, bearer
 
 QUOTA = 3
 
