@@ -164,14 +164,6 @@ def spawn_server(
     return process
 
 
-def start_chalice(
-    port: int, endpoint_url: str, secret: str, *, extra_env: Mapping[str, str] = {}
-) -> ServerProcess:
-    """The local server on 127.0.0.1:port, without reload, in a process group of its own."""
-    env = server_env(endpoint_url, secret, extra_env)
-    return spawn_server(["--port", str(port)], env, start_new_session=True)
-
-
 def wait_until_serving(
     base_url: str,
     process: ServerProcess,
