@@ -13,7 +13,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench package deploy destroy clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -57,6 +57,9 @@ load: venv ## Locust, headless, a fixed number of requests to make run's server;
 
 bench: venv ## measure against the floors and rewrite docs/PERFORMANCE.md; BENCH_ARGS=--help
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+screenshot: venv ## docs/screenshot.png, the README's picture of the page, in Debian's Chromium
+	$(BIN)/python -m tools.screenshot
 
 # Deployment (docs/DEPLOY.md). package needs only the package index; deploy and
 # destroy check for the aws CLI and credentials before doing anything else.
