@@ -8,7 +8,6 @@ Secrets Manager through botocore's AWS_ENDPOINT_URL_SECRETS_MANAGER.
 """
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +20,8 @@ from typing import Any
 import boto3
 import pytest
 
-from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from infra.dev_stack import OFFLINE_AWS_ENV, create_table
+from infra.local_stack import embedded_database
 from infra.template import FUNCTION, SECRET, TABLE
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
 from tests.support.api import credentials, v1_account, v2_account
@@ -179,21 +179,11 @@ def boto3_for(version: str) -> Path:
 
 @pytest.fixture(scope="module")
 def aws_endpoint() -> Iterator[str]:
-    saved = {name: os.environ.get(name) for name in OFFLINE_AWS_ENV}
-    server = EmbeddedDynamoDB()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-        _restore_environment(saved)
-
-
-def _restore_environment(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    """The embedded database, with this process's AWS clients given its dummy credentials."""
+    with embedded_database() as endpoint, pytest.MonkeyPatch.context() as patch:
+        for name, value in OFFLINE_AWS_ENV.items():
+            patch.setenv(name, value)
+        yield endpoint
 
 
 def run_handler(

@@ -20,13 +20,13 @@ from chalice.test import Client
 from chalicelib import dependencies
 from chalicelib.platform import retries
 from chalicelib.platform.retries import MAX_ATTEMPTS_PER_CALL as RETRY_ATTEMPTS
-from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from infra.dev_stack import OFFLINE_AWS_ENV, create_table
+from infra.local_stack import embedded_database
 from tests.routes.conftest import post_json, send_json
 from tests.support.api import auth, v1_account
 from tests.support.values import PASSWORD, TEST_SECRET, unique
 
-# The embedded server shares moto's state with the package's in-process mock,
-# so this module keeps to a table of its own.
+# The embedded server (infra/local_stack.py) runs in a process of its own.
 FAULTS_TABLE = "todo-faults"
 
 
@@ -84,11 +84,9 @@ class Injector:
 
 @pytest.fixture(scope="module")
 def dynamodb_server() -> Iterator[str]:
-    server = EmbeddedDynamoDB()
-    endpoint = server.start()
-    create_table(endpoint, FAULTS_TABLE)
-    yield endpoint
-    server.stop()
+    with embedded_database() as endpoint:
+        create_table(endpoint, FAULTS_TABLE)
+        yield endpoint
 
 
 @pytest.fixture
