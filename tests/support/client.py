@@ -50,8 +50,13 @@ class Send(Protocol):
 Check = Callable[[str, str, Reply, str], None]
 
 
-def http_client(base_url: str, check: Check | None = None, timeout: float = 10) -> Send:
-    """A Send to one server. A path is appended to base_url's own path (a stage prefix)."""
+def http_client(
+    base_url: str, check: Check | None = None, timeout: float = 10, raw: bool = False
+) -> Send:
+    """A Send to one server. A path is appended to base_url's own path (a stage prefix).
+
+    With raw, every body comes back as the text it was sent as, JSON included.
+    """
     parts = urlsplit(base_url)
     prefix = parts.path.rstrip("/")
 
@@ -66,7 +71,7 @@ def http_client(base_url: str, check: Check | None = None, timeout: float = 10) 
             connection.request(method, target, payload, {**defaults, **(headers or {})})
             response = connection.getresponse()
             text = response.read().decode("utf-8", errors="replace")
-            reply = parse(response.status, response.getheaders(), text)
+            reply = parse(response.status, response.getheaders(), text, raw)
         finally:
             connection.close()
         if check is not None:
@@ -100,9 +105,11 @@ def encode(body: Body) -> bytes | None:
     return json.dumps(body).encode()
 
 
-def parse(status: int, header_pairs: Sequence[tuple[str, str]], text: str) -> Reply:
+def parse(
+    status: int, header_pairs: Sequence[tuple[str, str]], text: str, raw: bool = False
+) -> Reply:
     headers = Headers(header_pairs)
-    is_json = "json" in headers.get("Content-Type", "") and text
+    is_json = "json" in headers.get("Content-Type", "") and text and not raw
     return Reply(status, headers, json.loads(text) if is_json else text)
 
 
