@@ -9,8 +9,10 @@ wheels on the first run (Chalice caches them in .chalice/deployments/).
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -38,29 +40,89 @@ def package(stage: str, out_dir: Path) -> Path:
 # argon2-cffi's bindings are compiled ahead of time: at run time they load
 # only cffi's compiled backend (_cffi_backend), never the cffi package, which
 # with pycparser exists to build bindings. Both stay out of the zip (about
-# 160 KB, over a third of it); cffi's dist-info stays, for _cffi_backend's licence.
-UNUSED_AT_RUN_TIME = ("cffi/", "pycparser/", "pycparser-")
+# 160 KB, over a third of it). Nor does anything import argon2's command line,
+# PyJWT's help or its JWKS client (chalicelib/platform/jwt_import.py keeps
+# PyJWT from loading the client; building one in the zip fails, saying it is
+# missing), or read the type markers.
+UNUSED_AT_RUN_TIME = (
+    "cffi/",
+    "pycparser/",
+    "pycparser-",
+    "argon2/__main__.py",
+    "jwt/help.py",
+    "jwt/jwks_client.py",
+    "jwt/jwk_set_cache.py",
+)
+UNUSED_FILE_NAMES = ("py.typed",)
+# What is kept of each package's metadata: its licence, and its WHEEL file,
+# whose tags say which platform the package was built for (the zip tests read them).
+KEPT_METADATA = ("LICENSE", "COPYING", "NOTICE", "WHEEL")
 
 
 def prune_zip(zip_path: Path) -> None:
-    """Rewrite the zip without what Lambda never loads.
+    """Rewrite the zip with only what Lambda runs, every module as bytecode.
 
-    Compiled files: Chalice copies chalicelib/ as it is, __pycache__ included,
-    and Lambda cannot use them anyway (the zip's timestamps never match); they
-    would make the zip depend on what last ran in the working tree. And the
-    packages of UNUSED_AT_RUN_TIME.
+    Lambda's code directory is read-only, so a zip of sources makes every
+    cold start compile them all again. Each module is shipped instead as the
+    bytecode of the Python that packages it, which is the runtime's (the
+    template's Runtime follows it), in place of its source. See compile_tree.
     """
-    rewritten = zip_path.with_suffix(".tmp")
-    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rewritten, "w") as target:
-        for info in source.infolist():
-            if _needed_at_run_time(info.filename):
-                target.writestr(info, source.read(info.filename))
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch)
+        with zipfile.ZipFile(zip_path) as source:
+            kept = [i for i in source.infolist() if _needed_at_run_time(i.filename)]
+            source.extractall(tree, members=kept)
+        compile_tree(tree)
+        strip_shared_objects(tree)
+        rewritten = zip_path.with_suffix(".tmp")
+        with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+            for info in kept:
+                name = _shipped_name(info.filename)
+                target.writestr(_info_for(info, name), (tree / name).read_bytes())
     rewritten.replace(zip_path)
+
+
+def compile_tree(tree: Path) -> None:
+    """Replace each .py under `tree` with its bytecode, as a sourceless .pyc beside it.
+
+    Compiled with docstrings and asserts left out (-OO: nothing here reads
+    a docstring at run time, or relies on an assert) and without column
+    positions (-X no_debug_ranges; tracebacks keep their line numbers), in
+    unchecked-hash mode, so the files' times never matter. Together they
+    keep the zip under 300 KB with its sources gone.
+    """
+    command = [sys.executable, "-X", "no_debug_ranges", "-m", "compileall", "-q", "-b"]
+    command += ["-o", "2", "--invalidation-mode", "unchecked-hash", str(tree)]
+    subprocess.run(command, check=True)
+    for source in tree.rglob("*.py"):
+        source.unlink()
+
+
+def strip_shared_objects(tree: Path) -> None:
+    """Drop the symbol tables native modules carry for debuggers; loading never reads them."""
+    strip = shutil.which("strip")
+    for shared in tree.rglob("*.so"):
+        if strip:  # best effort: a strip for another architecture leaves the file as it was
+            subprocess.run([strip, "--strip-unneeded", str(shared)], capture_output=True)
 
 
 def _needed_at_run_time(name: str) -> bool:
     compiled = "__pycache__/" in name or name.endswith(".pyc")
-    return not compiled and not name.startswith(UNUSED_AT_RUN_TIME)
+    unused = name.startswith(UNUSED_AT_RUN_TIME) or name.endswith(UNUSED_FILE_NAMES)
+    base_name = name.rsplit("/", 1)[-1].upper()
+    metadata = ".dist-info/" in name and not base_name.startswith(KEPT_METADATA)
+    return not (compiled or unused or metadata or name.endswith("/"))
+
+
+def _shipped_name(name: str) -> str:
+    return name + "c" if name.endswith(".py") else name
+
+
+def _info_for(original: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=original.date_time)
+    info.external_attr = original.external_attr
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def main() -> None:

@@ -40,6 +40,18 @@ class Unauthenticated(ServiceError):
         self.reason = reason
 
 
+class SessionEnded(Unauthenticated):
+    """The caller's token was valid, but its sessions were ended since it was issued
+    (logged out everywhere, password changed, account deleted): it may no longer write."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "revoked",
+            "This session has ended (logged out everywhere, or the password or "
+            "account changed); log in again.",
+        )
+
+
 class NotFound(ServiceError):
     pass
 

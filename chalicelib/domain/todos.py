@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.domain.errors import FieldError, InvalidInput
 
 MAX_TITLE_CHARS = 255
+MAX_NOTES_CHARS = 8192
 STALE_VERSION = "The todo has changed since the version given in If-Match."
 
 
@@ -29,6 +30,7 @@ class Todo:
     created_at: str
     updated_at: str
     version: int
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class TodoCreate:
 
     title: str
     status: Status = Status.PENDING
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class TodoPatch:
 
     title: str | None = None
     status: Status | None = None
+    notes: str | None = None
 
     def changes(self) -> dict[str, Any]:
         return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
@@ -64,7 +68,7 @@ class Expected:
 
 
 def new_todo(todo_id: str, create: TodoCreate, now: str) -> Todo:
-    return Todo(todo_id, create.title, create.status, created_at=now, updated_at=now, version=1)
+    return Todo(todo_id, create.title, create.status, now, now, version=1, notes=create.notes)
 
 
 def apply(todo: Todo, patch: TodoPatch, now: str) -> Todo:
@@ -81,6 +85,17 @@ def validate_title(title: str, field: str = "title") -> str:
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in title):
         raise InvalidInput(FieldError(field, "must not contain control characters"))
     return title
+
+
+def validate_notes(notes: str, field: str = "notes") -> str:
+    """Free text of up to MAX_NOTES_CHARS: lines and tabs, but no other control characters."""
+    if len(notes) > MAX_NOTES_CHARS:
+        raise InvalidInput(FieldError(field, f"must be at most {MAX_NOTES_CHARS} characters"))
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in notes):
+        raise InvalidInput(
+            FieldError(field, "must not contain control characters but lines and tabs")
+        )
+    return notes
 
 
 def parse_status(value: Any, field: str = "status") -> Status:

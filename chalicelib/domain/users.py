@@ -50,6 +50,14 @@ _MAX_FOLDS = 4
 
 
 @dataclass(frozen=True)
+class Caller:
+    """Who a request comes from: the user its access token names, and when it was issued."""
+
+    user_id: str
+    token_issued_at: int
+
+
+@dataclass(frozen=True)
 class User:
     id: str
     username: str

@@ -4,9 +4,10 @@ from chalice.app import Request
 
 from chalicelib import dependencies
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.users import Caller
 from chalicelib.http.requests import bearer_token
 from chalicelib.platform import logs
-from chalicelib.platform.tokens import TokenRejected, verify_token
+from chalicelib.platform.tokens import TokenRejected
 
 _DETAILS = {
     "missing": "A token is required: send it in the `token` header or as `Authorization: Bearer`.",
@@ -15,14 +16,11 @@ _DETAILS = {
 }
 
 
-def authenticated_user(request: Request) -> str:
+def authenticated_caller(request: Request) -> Caller:
+    """The caller the request's token names; Unauthenticated unless it verifies."""
     try:
-        user_id = verify_token(
-            bearer_token(request),
-            secret=dependencies.signing_secret(),
-            issuer=dependencies.settings().token_issuer,
-        )
+        verified = dependencies.token_verifier().verify(bearer_token(request))
     except TokenRejected as rejection:
         raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None
-    logs.user_id.set(user_id)
-    return user_id
+    logs.user_id.set(verified.subject)
+    return Caller(verified.subject, verified.issued_at)

@@ -21,15 +21,17 @@ def handle_request(request: Request, get_response) -> Response:
     request_id = _request_id(request)
     logs.request_id.set(request_id)
     logs.user_id.set(None)
+    budget = retries.begin_request(_remaining_seconds(request))
     try:
-        with retries.request_budget(_remaining_seconds(request)):
-            response = get_response(request)
+        response = get_response(request)
     except ViewRaised as raised:
         response = error_to_response(raised.error)
         response.headers.update(raised.cors_headers)
     except Exception as error:  # raised outside any view, by Chalice itself
         logs.log_exception("unhandled_error", error)
         response = internal_error()
+    finally:
+        retries.end_request(budget)
     if is_chalice_error(response):
         response = from_chalice_error(response)
     response.headers["X-Request-Id"] = request_id

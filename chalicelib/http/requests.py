@@ -11,10 +11,10 @@ from chalicelib.domain.errors import FieldError, InvalidInput, MalformedRequest,
 MAX_BODY_BYTES = 16 * 1024
 
 
-def json_object(request: Request) -> dict[str, Any]:
+def json_object(request: Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
     raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"Request body exceeds {MAX_BODY_BYTES} bytes.")
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"Request body exceeds {max_bytes} bytes.")
     if not raw.strip():
         raise MalformedRequest("Request body must be a JSON object.")
     try:

@@ -1,6 +1,10 @@
 """Todos as JSON, both ways: the shapes clients send and the shapes they are sent."""
 
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
+
+from chalice.app import Request
 
 from chalicelib.domain.errors import FieldError, InvalidInput
 from chalicelib.domain.todos import (
@@ -9,14 +13,33 @@ from chalicelib.domain.todos import (
     TodoCreate,
     TodoPatch,
     parse_status,
+    validate_notes,
     validate_title,
 )
-from chalicelib.http.requests import string_fields
+from chalicelib.http.requests import is_unicode_text, json_object
 
-# What v2 shows of a todo, and what a client may set. The version travels
-# in the ETag header, not in the body.
-SHOWN = ("id", "title", "status", "created_at", "updated_at")
-SETTABLE = frozenset({"title", "status"})
+
+def _title(value: Any) -> str:
+    return validate_title(_text(value, "title"))
+
+
+def _notes(value: Any) -> str:
+    return validate_notes(_text(value, "notes"))
+
+
+# What v2 shows of a todo; the version travels in the ETag header instead.
+SHOWN = ("id", "title", "status", "notes", "created_at", "updated_at")
+# Each field a client may set, and how its JSON value becomes the domain's;
+# a create must give those in REQUIRED, and the rest take TodoCreate's defaults.
+SETTABLE: dict[str, Callable[[Any], Any]] = {
+    "title": _title,
+    "status": parse_status,
+    "notes": _notes,
+}
+REQUIRED = ("title",)
+# The largest body a todo's fields can need, every character escaped as JSON allows:
+# the longest notes, each character a 12-byte surrogate pair escape, fit.
+MAX_TODO_BODY_BYTES = 128 * 1024
 
 
 def todo_json(todo: Todo) -> dict[str, Any]:
@@ -35,23 +58,35 @@ def board_json(todos: list[Todo]) -> dict[str, Any]:
     }
 
 
-def parse_todo_create(body: dict[str, Any]) -> TodoCreate:
-    reject_unknown_fields(body, SETTABLE)
-    (title,) = string_fields(body, "title")
-    status = parse_status(body.get("status", Status.PENDING.value))
-    return TodoCreate(validate_title(title), status)
+def parse_todo_create(request: Request) -> TodoCreate:
+    body = json_object(request, MAX_TODO_BODY_BYTES)
+    reject_unknown_fields(body, SETTABLE.keys())
+    missing = [FieldError(name, "is required") for name in REQUIRED if name not in body]
+    if missing:
+        raise InvalidInput(*missing)
+    return TodoCreate(**_parsed(body))
 
 
-def parse_todo_patch(body: dict[str, Any]) -> TodoPatch:
-    reject_unknown_fields(body, SETTABLE)
-    title = body.get("title")
-    if "title" in body and not isinstance(title, str):
-        raise InvalidInput(FieldError("title", "must be a string"))
-    status = parse_status(body["status"]) if "status" in body else None
-    return TodoPatch(title=validate_title(title) if title is not None else None, status=status)
+def parse_todo_patch(request: Request) -> TodoPatch:
+    """A PATCH body; a field given as null is invalid, never a way to skip it."""
+    body = json_object(request, MAX_TODO_BODY_BYTES)
+    reject_unknown_fields(body, SETTABLE.keys())
+    return TodoPatch(**_parsed(body))
 
 
-def reject_unknown_fields(body: dict[str, Any], allowed: frozenset[str]) -> None:
+def _parsed(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: SETTABLE[name](value) for name, value in body.items()}
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(FieldError(field, "must be a string"))
+    if not is_unicode_text(value):
+        raise InvalidInput(FieldError(field, "must be valid Unicode text"))
+    return value
+
+
+def reject_unknown_fields(body: dict[str, Any], allowed: AbstractSet[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise InvalidInput(*(FieldError(name, "is not a known field") for name in unknown))

@@ -4,10 +4,9 @@ from chalice import Blueprint, Response
 
 from chalicelib import dependencies
 from chalicelib.http.account_json import parse_credentials, parse_sign_up
-from chalicelib.http.auth import authenticated_user
+from chalicelib.http.auth import authenticated_caller
 from chalicelib.http.requests import json_object, path_text, string_fields
 from chalicelib.http.responses import NO_STORE, V1_CORS, json_response
-from chalicelib.http.static_files import html_page
 from chalicelib.http.todo_json import board_json
 
 v1 = Blueprint(__name__)
@@ -29,6 +28,8 @@ def login() -> Response:
 
 @v1.route("/v1/auth/logout", methods=["GET"], cors=V1_CORS)
 def logout() -> Response:
+    from chalicelib.http.static_files import html_page  # only this v1 route serves a file
+
     return html_page("logout.html")
 
 
@@ -39,29 +40,29 @@ def ping() -> Response:
 
 @v1.route("/v1/item/create/{title}", methods=["POST"], cors=V1_CORS)
 def create_item(title: str) -> Response:
-    user_id = authenticated_user(v1.current_request)
-    todos = dependencies.items_by_title().create(user_id, path_text(title, "title"))
+    caller = authenticated_caller(v1.current_request)
+    todos = dependencies.items_by_title().create(caller, path_text(title, "title"))
     return json_response(board_json(todos))
 
 
 @v1.route("/v1/item/get", methods=["GET"], cors=V1_CORS)
 def get_items() -> Response:
-    user_id = authenticated_user(v1.current_request)
-    return json_response(board_json(dependencies.items_by_title().all(user_id)))
+    caller = authenticated_caller(v1.current_request)
+    return json_response(board_json(dependencies.items_by_title().all(caller.user_id)))
 
 
 @v1.route("/v1/item/edit", methods=["POST"], cors=V1_CORS)
 def edit_item() -> Response:
-    user_id = authenticated_user(v1.current_request)
+    caller = authenticated_caller(v1.current_request)
     title = _item_title(v1.current_request)
-    return json_response(board_json(dependencies.items_by_title().mark_done(user_id, title)))
+    return json_response(board_json(dependencies.items_by_title().mark_done(caller, title)))
 
 
 @v1.route("/v1/item/delete", methods=["POST"], cors=V1_CORS)
 def delete_item() -> Response:
-    user_id = authenticated_user(v1.current_request)
+    caller = authenticated_caller(v1.current_request)
     title = _item_title(v1.current_request)
-    return json_response(board_json(dependencies.items_by_title().delete(user_id, title)))
+    return json_response(board_json(dependencies.items_by_title().delete(caller, title)))
 
 
 def _item_title(request) -> str:

@@ -12,12 +12,15 @@ from typing import Any
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 user_id: ContextVar[str | None] = ContextVar("user_id", default=None)
+# Made once: json.dumps builds an encoder for every call that passes options.
+_encode = json.JSONEncoder(default=str).encode
 
 
 def log_event(event: str, **fields: Any) -> None:
     record = {"event": event, "request_id": request_id.get(), **fields}
-    sys.stdout.write(json.dumps(record, default=str) + "\n")
-    sys.stdout.flush()
+    out = sys.stdout
+    out.write(_encode(record) + "\n")
+    out.flush()
 
 
 def log_exception(event: str, error: BaseException) -> None:

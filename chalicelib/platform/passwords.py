@@ -1,7 +1,9 @@
-"""Password hashing with argon2id at OWASP's minimum cost or above."""
+"""Password hashing with argon2id at OWASP's minimum cost or above.
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+argon2 and its cffi bindings are imported when the first Passwords is
+made, which only the sign-up and log-in routes do: every other cold start
+is spared them.
+"""
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 MEMORY_COST_KIB = 19 * 1024
@@ -29,6 +31,8 @@ class Passwords:
         memory_cost_kib: int = MEMORY_COST_KIB,
         parallelism: int = PARALLELISM,
     ) -> None:
+        from argon2 import PasswordHasher
+
         self.hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
         )
@@ -48,9 +52,11 @@ class Passwords:
         Verifying against a dummy hash for unknown users keeps the timing of
         "no such user" close to "wrong password", so usernames cannot be probed.
         """
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         candidate = password_hash or self._dummy_hash
         try:
             matched = self.hasher.verify(candidate, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        except (VerificationError, InvalidHashError):  # a mismatch is a VerificationError
             return False
         return matched and password_hash is not None

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 MAX_ATTEMPTS_PER_CALL = 3
@@ -70,12 +70,24 @@ def new_budget(remaining_seconds: float | None = None) -> RetryBudget:
 @contextmanager
 def request_budget(remaining_seconds: float | None = None) -> Iterator[RetryBudget]:
     """Give the request now starting its budget, for as long as it runs."""
-    budget = new_budget(remaining_seconds)
-    token = _budget.set(budget)
+    token = begin_request(remaining_seconds)
     try:
-        yield budget
+        yield _budget.get()
     finally:
-        _budget.reset(token)
+        end_request(token)
+
+
+def begin_request(remaining_seconds: float | None = None) -> Token:
+    """Give the request now starting its budget; pass what this returns to end_request.
+
+    The middleware, which runs for every request, calls these two directly:
+    they cost a third of what the context manager does.
+    """
+    return _budget.set(new_budget(remaining_seconds))
+
+
+def end_request(token: Token) -> None:
+    _budget.reset(token)
 
 
 def current() -> RetryBudget:

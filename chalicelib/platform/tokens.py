@@ -1,11 +1,24 @@
-"""JWT issue and verification. Pure functions: the caller supplies the secret."""
+"""JWT issue and verification: the caller supplies the secret, the algorithm is pinned.
+
+TokenVerifier keeps, per container, the tokens it has already verified in
+full, so a client's next request with the same token costs a dictionary
+lookup and an expiry check instead of PyJWT's parse and HMAC. Only a token
+string exactly equal to one PyJWT accepted can hit: a forged or altered
+token is a different string, and is verified in full.
+"""
 
 import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-import jwt
+from chalicelib.platform.jwt_import import import_jwt
+
+jwt = import_jwt()
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss"]
@@ -42,8 +55,20 @@ def issue_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+@dataclass(frozen=True)
+class VerifiedToken:
+    subject: str
+    issued_at: int
+    expires_at: int
+
+
 def verify_token(token: str | None, *, secret: bytes, issuer: str) -> str:
     """Return the user id the token was issued to, or raise TokenRejected."""
+    return verify_claims(token, secret=secret, issuer=issuer).subject
+
+
+def verify_claims(token: str | None, *, secret: bytes, issuer: str) -> VerifiedToken:
+    """Verify a token in full with PyJWT: signature, algorithm, issuer, every claim."""
     if not token:
         raise TokenRejected("missing")
     try:
@@ -61,7 +86,58 @@ def verify_token(token: str | None, *, secret: bytes, issuer: str) -> str:
     subject = claims["sub"]
     if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
         raise TokenRejected("invalid")
-    return subject
+    return VerifiedToken(subject, int(claims["iat"]), int(claims["exp"]))
+
+
+class TokenVerifier:
+    """Verifies tokens for one secret and issuer, remembering those it has verified.
+
+    The memory is bounded: at most `max_entries` tokens, least recently
+    used first out, and only tokens up to `max_token_chars` long (ours are
+    about 200). Each hit checks the expiry again. A new secret means a new
+    verifier, so rotating keys forgets everything verified with the old.
+    """
+
+    def __init__(
+        self,
+        secret: bytes,
+        issuer: str,
+        *,
+        max_entries: int = 1024,
+        max_token_chars: int = 1024,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._secret = secret
+        self._issuer = issuer
+        self._max_entries = max_entries
+        self._max_token_chars = max_token_chars
+        self._clock = clock
+        self._verified: OrderedDict[str, VerifiedToken] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def verify(self, token: str | None) -> VerifiedToken:
+        known = self._remembered(token) if token else None
+        if known is None:
+            known = verify_claims(token, secret=self._secret, issuer=self._issuer)
+            self._remember(token, known)
+        if known.expires_at <= self._clock():
+            raise TokenRejected("expired")
+        return known
+
+    def _remembered(self, token: str) -> VerifiedToken | None:
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None:
+                self._verified.move_to_end(token)
+            return known
+
+    def _remember(self, token: str | None, verified: VerifiedToken) -> None:
+        if token is None or len(token) > self._max_token_chars:
+            return
+        with self._lock:
+            self._verified[token] = verified
+            while len(self._verified) > self._max_entries:
+                self._verified.popitem(last=False)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ Each user's data lives in one partition, ``USER#<user id>``:
   ``status_sk`` (``<STATUS>#<id>``) feeds the ``by_status`` local index.
 * ``TITLE#<digest of title>``: the claim that makes a title unique per user
   (see title_claims).
-* ``COUNT#todos``: how many todos the user has, in ``todos``. Every create and
-  delete changes it in the same transaction, so the quota holds under races.
+* ``ACCOUNT`` (user_keys): every todo write checks it in the same transaction
+  (account_checks), and creates and deletes keep its count of todos.
 
 A todo's attributes come from FIELDS, one row per field of the Todo type:
 items, reads and update expressions are all derived from it.
@@ -20,21 +20,33 @@ from typing import Any
 from chalicelib.domain.errors import NotFound, PreconditionFailed
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo
 from chalicelib.storage.dynamo import Item, key_digest, n, s
+from chalicelib.storage.user_keys import partition
 
 TODO_PREFIX = "TODO#"
 TITLE_PREFIX = "TITLE#"
-COUNTER_SK = "COUNT#todos"
 STATUS_INDEX = "by_status"
 NO_VERSION = 0  # versions start at 1
 
 
+_REQUIRED = object()
+
+
 @dataclass(frozen=True)
 class Field:
-    """One attribute of a stored todo: the Todo field it holds, and how to convert it."""
+    """One attribute of a stored todo: the Todo field it holds, and how to convert it.
+
+    `default` is what a todo stored before the field existed reads as.
+    """
 
     name: str
     to_attribute: Callable[[Any], dict[str, str]]
     from_attribute: Callable[[dict[str, str]], Any]
+    default: Any = _REQUIRED
+
+    def read(self, item: Item) -> Any:
+        if self.name in item or self.default is _REQUIRED:
+            return self.from_attribute(item[self.name])
+        return self.default
 
 
 def _text(value: dict[str, str]) -> str:
@@ -48,12 +60,9 @@ FIELDS = (
     Field("created_at", s, _text),
     Field("updated_at", s, _text),
     Field("version", n, lambda value: int(value["N"])),
+    Field("notes", s, _text, default=""),
 )
 _BY_NAME = {field.name: field for field in FIELDS}
-
-
-def partition(user_id: str) -> str:
-    return f"USER#{user_id}"
 
 
 def todo_key(user_id: str, todo_id: str) -> Item:
@@ -66,14 +75,6 @@ def claim_key(user_id: str, title: str) -> Item:
     return {"pk": s(partition(user_id)), "sk": s(TITLE_PREFIX + key_digest(title))}
 
 
-def counter_key(user_id: str) -> Item:
-    return {"pk": s(partition(user_id)), "sk": s(COUNTER_SK)}
-
-
-def counter_item(user_id: str, todos: int) -> Item:
-    return {**counter_key(user_id), "todos": n(todos)}
-
-
 def status_sk(status: Status, todo_id: str) -> str:
     return f"{status}#{todo_id}"
 
@@ -84,7 +85,7 @@ def todo_item(user_id: str, todo: Todo) -> Item:
 
 
 def todo_from_item(item: Item) -> Todo:
-    return Todo(**{f.name: f.from_attribute(item[f.name]) for f in FIELDS})
+    return Todo(**{f.name: f.read(item) for f in FIELDS})
 
 
 def set_clause(todo_id: str, values: dict[str, Any]) -> tuple[str, dict, dict]:

@@ -1,31 +1,34 @@
 """Todos in DynamoDB: reads, and writes guarded by conditions.
 
 Key layout and marshalling live in todo_keys, title uniqueness in
-title_claims, and the per-user count behind the quota in todo_counter.
-Nothing above this module sees DynamoDB's shapes.
+title_claims, and what every write asks of the account item (the count
+behind the quota, and that the caller's session stands) in account_checks.
+Every write is one transaction. Nothing above this module sees DynamoDB's
+shapes.
 """
 
 from dataclasses import fields
 from typing import Any
 
-from chalicelib.domain.errors import Conflict, QuotaExceeded, Unavailable
+from chalicelib.domain.errors import Conflict, SessionEnded, Unavailable
 from chalicelib.domain.todos import Expected, Status, Todo, TodoPatch
+from chalicelib.domain.users import Caller
 from chalicelib.platform import retries
-from chalicelib.storage.dynamo import Cancelled, ConditionFailed, Table, n, s
+from chalicelib.storage.account_checks import AccountChecks
+from chalicelib.storage.dynamo import Cancelled, Table, n, s
 from chalicelib.storage.title_claims import TITLE_TAKEN, claim_holder, claim_items
-from chalicelib.storage.todo_counter import TodoCounter
 from chalicelib.storage.todo_keys import (
     STATUS_INDEX,
     TODO_PREFIX,
     guard,
     guard_failure,
-    partition,
     set_clause,
     status_sk,
     todo_from_item,
     todo_item,
     todo_key,
 )
+from chalicelib.storage.user_keys import partition
 
 Writes = dict[str, dict[str, Any]]
 NOTHING_EXPECTED = Expected()
@@ -34,7 +37,7 @@ NOTHING_EXPECTED = Expected()
 class TodoStore:
     def __init__(self, table: Table, quota: int) -> None:
         self._table = table
-        self._counter = TodoCounter(table, quota)
+        self._account = AccountChecks(table, quota)
 
     def list_all(self, user_id: str) -> list[Todo]:
         """Every todo of the user, oldest first, read strongly consistently."""
@@ -71,41 +74,41 @@ class TodoStore:
         item = result.get("Item")
         return todo_from_item(item) if item else None
 
-    def insert(self, user_id: str, todo: Todo) -> None:
+    def insert(self, caller: Caller, todo: Todo) -> None:
         """Store a new todo; Conflict if the user has its title, QuotaExceeded if they are full."""
         put_todo = {
             "Put": {
                 "TableName": self._table.name,
-                "Item": todo_item(user_id, todo),
+                "Item": todo_item(caller.user_id, todo),
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
-        writes = {"todo": put_todo, "count": self._counter.add_one(user_id)}
-        self._write(user_id, writes, title=todo.title, todo_id=todo.id)
+        writes = {"todo": put_todo, "account": self._account.add_one(caller)}
+        self._write(caller, writes, title=todo.title, todo_id=todo.id)
 
-    def change(
-        self, user_id: str, todo_id: str, patch: TodoPatch, now: str, expected: Expected
-    ) -> Todo:
-        """Apply a patch that moves no title, in one conditional UpdateItem with no read first."""
+    def update(
+        self, caller: Caller, todo_id: str, patch: TodoPatch, now: str, expected: Expected
+    ) -> None:
+        """Apply a patch that moves no title to a todo as the caller expects it to be."""
         if patch.title is not None:
             raise ValueError("a new title needs its claim: use replace()")
         condition, values = guard(expected)
         expression, names, changed = set_clause(todo_id, {**patch.changes(), "updated_at": now})
-        try:
-            result = self._table.update_item(
-                Key=todo_key(user_id, todo_id),
-                UpdateExpression=f"{expression}, #version = #version + :one",
-                ConditionExpression=condition,
-                ExpressionAttributeNames={**names, "#version": "version"},
-                ExpressionAttributeValues={**values, **changed, ":one": n(1)},
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ConditionFailed as failed:
-            raise guard_failure(failed.old_item, expected) from None
-        return todo_from_item(result["Attributes"])
+        update = {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": todo_key(caller.user_id, todo_id),
+                "UpdateExpression": f"{expression}, #version = #version + :one",
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {**names, "#version": "version"},
+                "ExpressionAttributeValues": {**values, **changed, ":one": n(1)},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        writes = {"todo": update, "account": self._account.still_valid(caller)}
+        self._write(caller, writes, expected=expected)
 
-    def replace(self, user_id: str, current: Todo, changed: Todo) -> None:
+    def replace(self, caller: Caller, current: Todo, changed: Todo) -> None:
         """Write `changed` over `current`, taking the claim on its title if that changed.
 
         The write is conditional on the stored version still being the one
@@ -121,7 +124,7 @@ class TodoStore:
         update = {
             "Update": {
                 "TableName": self._table.name,
-                "Key": todo_key(user_id, current.id),
+                "Key": todo_key(caller.user_id, current.id),
                 "UpdateExpression": expression,
                 "ConditionExpression": "#version = :read",
                 "ExpressionAttributeNames": {**names, "#version": "version"},
@@ -130,25 +133,26 @@ class TodoStore:
             }
         }
         title = changed.title if changed.title != current.title else None
-        self._write(user_id, {"todo": update}, title=title, todo_id=current.id)
+        writes = {"todo": update, "account": self._account.still_valid(caller)}
+        self._write(caller, writes, title=title, todo_id=current.id)
 
-    def delete(self, user_id: str, todo_id: str, expected: Expected) -> None:
+    def delete(self, caller: Caller, todo_id: str, expected: Expected) -> None:
         """Delete a todo and count it out, in one transaction."""
         condition, values = guard(expected)
         delete: dict[str, Any] = {
             "TableName": self._table.name,
-            "Key": todo_key(user_id, todo_id),
+            "Key": todo_key(caller.user_id, todo_id),
             "ConditionExpression": condition,
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
         if values:
             delete["ExpressionAttributeValues"] = values
-        writes = {"todo": {"Delete": delete}, "count": self._counter.take_one(user_id)}
-        self._write(user_id, writes, expected=expected)
+        writes = {"todo": {"Delete": delete}, "account": self._account.take_one(caller)}
+        self._write(caller, writes, expected=expected)
 
     def _write(
         self,
-        user_id: str,
+        caller: Caller,
         writes: Writes,
         *,
         title: str | None = None,
@@ -158,8 +162,8 @@ class TodoStore:
         """Run `writes` as one transaction, with the claim on `title` when one is given.
 
         A cancelled attempt either ends the write (the todo's guard failed,
-        the title is taken, the quota is full) or teaches the next attempt
-        something (who holds the claim, that the counter needs starting).
+        the title is taken, the account refused it) or teaches the next
+        attempt who holds the claim.
         Only an attempt cancelled by contention alone waits before retrying.
         Every retry comes out of the request's one budget.
         """
@@ -168,20 +172,25 @@ class TodoStore:
         for attempt in range(retries.MAX_RETRIES_PER_REQUEST + 1):
             items = dict(writes)
             if title is not None:
-                items.update(claim_items(self._table.name, user_id, title, todo_id, holder))
+                items.update(claim_items(self._table.name, caller.user_id, title, todo_id, holder))
             try:
                 self._table.transact(items)
                 return
             except Cancelled as cancelled:
-                learned, holder = self._learn(user_id, cancelled, holder, expected)
+                learned, holder = self._learn(caller, cancelled, holder, expected)
             if not budget.retry(0 if learned else retries.back_off(attempt)):
                 break
         raise Unavailable("Too many concurrent changes; try again shortly.")
 
     def _learn(
-        self, user_id: str, cancelled: Cancelled, holder: str | None, expected: Expected
+        self, caller: Caller, cancelled: Cancelled, holder: str | None, expected: Expected
     ) -> tuple[bool, str | None]:
         """Raise the error a cancellation means, or return (learned something, next holder)."""
+        refused = None
+        if cancelled.failed("account"):
+            refused = self._account.failure(caller, cancelled.old_item("account"))
+            if isinstance(refused, SessionEnded):
+                raise refused  # whatever else failed, this caller may not write at all
         if cancelled.failed("todo"):
             raise guard_failure(cancelled.old_item("todo"), expected)
         if cancelled.failed("holder"):
@@ -190,11 +199,8 @@ class TodoStore:
             new_holder = claim_holder(cancelled.old_item("claim"))
             if new_holder != holder:
                 return True, new_holder  # settle the title before judging the quota
-        if cancelled.failed("count"):
-            if cancelled.old_item("count") is not None:
-                raise QuotaExceeded(self._counter.quota)
-            self._counter.start(user_id)
-            return True, holder
+        if refused is not None:
+            raise refused  # the quota, judged once the title is settled
         return False, holder
 
     def _page_query(self, user_id: str, status: Status | None, after_id: str | None) -> dict:

@@ -1,31 +1,39 @@
-"""Users in DynamoDB. The only module that knows their key layout.
+"""Users in DynamoDB: sign-up, the login record, and the account it stands for.
 
-* ``USERNAME#<digest of normalised username>`` holds the user: id, display username,
-  email, password hash. Login reads this one item.
-* ``EMAIL#<digest of normalised email>`` claims the email for one user id.
-
-Both are written in one transaction, each conditional on not existing, so
-two concurrent sign-ups can never share a username or an email. The same
-transaction starts the user's todo counter at zero (see todo_counter).
+Sign-up writes the login record, the email claim and the account in one
+transaction, each conditional on not existing, so two concurrent sign-ups
+can never share a username or an email. Key layout: user_keys.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.errors import Conflict, Unavailable
-from chalicelib.domain.users import User, email_key, username_key
-from chalicelib.storage.dynamo import Cancelled, Table, key_digest, s
-from chalicelib.storage.todo_keys import counter_item
+from chalicelib.domain.users import User
+from chalicelib.platform.logs import log_event
+from chalicelib.storage.dynamo import Cancelled, ConditionFailed, Item, Table, n, s
+from chalicelib.storage.todo_keys import TODO_PREFIX
+from chalicelib.storage.user_keys import (
+    account_item,
+    account_key,
+    email_claim_key,
+    login_item,
+    login_key,
+    partition,
+    user_from,
+)
 
-USER_SK = "USER"
 _UNCLAIMED = "attribute_not_exists(pk)"
-EMAIL_SK = "EMAIL"
+# Where accounts from before the account item kept their count of todos.
+LEGACY_COUNTER_SK = "COUNT#todos"
 
 
 @dataclass(frozen=True)
 class Credentials:
     user_id: str
     password_hash: str
+    record: Item  # the whole login record, for what login does with it besides checking
 
 
 class UserStore:
@@ -33,24 +41,11 @@ class UserStore:
         self._table = table
 
     def create(self, user: User, password_hash: str) -> None:
-        user_item = {
-            "pk": s(_username_pk(user.username)),
-            "sk": s(USER_SK),
-            "user_id": s(user.id),
-            "username": s(user.username),
-            "email": s(user.email),
-            "password_hash": s(password_hash),
-            "created_at": s(user.created_at),
-        }
-        email_item = {
-            "pk": s("EMAIL#" + key_digest(email_key(user.email))),
-            "sk": s(EMAIL_SK),
-            "user_id": s(user.id),
-        }
+        email_claim = {**email_claim_key(user.email), "user_id": s(user.id)}
         items = {
-            "username": user_item,
-            "email": email_item,
-            "counter": counter_item(user.id, 0),
+            "username": login_item(user, password_hash),
+            "email": email_claim,
+            "account": account_item(user, todos=0),
         }
         puts = {name: {"Put": self._unclaimed(item)} for name, item in items.items()}
         try:
@@ -58,23 +53,76 @@ class UserStore:
         except Cancelled as cancelled:
             raise _sign_up_failure(cancelled) from None
 
-    def _unclaimed(self, item: dict[str, Any]) -> dict[str, Any]:
-        return {"TableName": self._table.name, "Item": item, "ConditionExpression": _UNCLAIMED}
-
     def credentials(self, username: str) -> Credentials | None:
-        result = self._table.get_item(
-            Key={"pk": s(_username_pk(username)), "sk": s(USER_SK)},
-            ProjectionExpression="user_id, password_hash",
-            ConsistentRead=True,
-        )
+        result = self._table.get_item(Key=login_key(username), ConsistentRead=True)
         item = result.get("Item")
         if item is None:
             return None
-        return Credentials(item["user_id"]["S"], item["password_hash"]["S"])
+        return Credentials(item["user_id"]["S"], item["password_hash"]["S"], item)
 
+    def ensure_account(self, credentials: Credentials) -> None:
+        """Give a user from before account items one, at their first login since.
 
-def _username_pk(username: str) -> str:
-    return "USERNAME#" + key_digest(username_key(username))
+        Their todos are counted once, strongly consistently; no write can land
+        meanwhile, since every write needs the account item. Their old counter
+        item, if any, goes in the same transaction.
+        """
+        if credentials.record.get("has_account", {}).get("BOOL"):
+            return
+        user = user_from(credentials.record, credentials.user_id)
+        todos = self._count_todos(user.id)
+        legacy_counter = {"pk": s(partition(user.id)), "sk": s(LEGACY_COUNTER_SK)}
+        migrate = {
+            "account": {"Put": self._unclaimed(account_item(user, todos))},
+            "login": {
+                "Update": {
+                    "TableName": self._table.name,
+                    "Key": login_key(user.username),
+                    "UpdateExpression": "SET has_account = :yes",
+                    "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+                }
+            },
+            "legacy": {"Delete": {"TableName": self._table.name, "Key": legacy_counter}},
+        }
+        try:
+            self._table.transact(migrate)
+        except Cancelled as cancelled:
+            if not cancelled.failed("account"):
+                raise Unavailable("Log-in could not complete; try again shortly.") from None
+            return  # a concurrent login made it first
+        log_event("account_created_for_existing_user", todos=todos)
+
+    def end_sessions(self, user_id: str, valid_from: int) -> None:
+        """Refuse writes, from now on, to every token issued before `valid_from`.
+
+        A moment already later stays: sessions are never revived.
+        """
+        # No account any more, or its sessions already ended later: nothing to do.
+        with suppress(ConditionFailed):
+            self._table.update_item(
+                Key=account_key(user_id),
+                UpdateExpression="SET sessions_valid_from = :from",
+                ConditionExpression="sessions_valid_from < :from",
+                ExpressionAttributeValues={":from": n(valid_from)},
+            )
+
+    def _unclaimed(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {"TableName": self._table.name, "Item": item, "ConditionExpression": _UNCLAIMED}
+
+    def _count_todos(self, user_id: str) -> int:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": s(partition(user_id)), ":prefix": s(TODO_PREFIX)},
+            "Select": "COUNT",
+            "ConsistentRead": True,
+        }
+        total = 0
+        while True:
+            page = self._table.query(**query)
+            total += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return total
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _sign_up_failure(cancelled: Cancelled) -> Exception:

@@ -57,4 +57,5 @@ class Accounts:
         if stored is None or not password_ok:
             raise Unauthenticated("invalid_credentials", BAD_CREDENTIALS)
         logs.user_id.set(stored.user_id)
+        self._users.ensure_account(stored)
         return stored.user_id

@@ -16,10 +16,12 @@ from chalicelib.domain.todos import (
     Todo,
     TodoCreate,
     TodoPatch,
+    apply,
     find_by_title,
     new_todo,
     validate_title,
 )
+from chalicelib.domain.users import Caller
 from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
 
@@ -33,24 +35,25 @@ class ItemsByTitle:
     def all(self, user_id: str) -> list[Todo]:
         return self._store.list_all(user_id)
 
-    def create(self, user_id: str, title: str) -> list[Todo]:
+    def create(self, caller: Caller, title: str) -> list[Todo]:
         """Add a PENDING item; an existing title makes this a no-op, as in the book."""
         todo = new_todo(self._new_id(), TodoCreate(validate_title(title)), self._clock())
         with suppress(Conflict):
-            self._store.insert(user_id, todo)
-        return self._store.list_all(user_id)
+            self._store.insert(caller, todo)
+        return self._store.list_all(caller.user_id)
 
-    def mark_done(self, user_id: str, title: str) -> list[Todo]:
-        todos = self._store.list_all(user_id)
+    def mark_done(self, caller: Caller, title: str) -> list[Todo]:
+        """Mark the titled item DONE; the answer is the list as read, with that change."""
+        todos = self._store.list_all(caller.user_id)
         todo = _require(todos, title)
-        done = TodoPatch(status=Status.DONE)
-        updated = self._store.change(user_id, todo.id, done, self._clock(), Expected(title=title))
-        return [updated if t.id == todo.id else t for t in todos]
+        done, now = TodoPatch(status=Status.DONE), self._clock()
+        self._store.update(caller, todo.id, done, now, Expected(title=title))
+        return [apply(t, done, now) if t.id == todo.id else t for t in todos]
 
-    def delete(self, user_id: str, title: str) -> list[Todo]:
-        todos = self._store.list_all(user_id)
+    def delete(self, caller: Caller, title: str) -> list[Todo]:
+        todos = self._store.list_all(caller.user_id)
         todo = _require(todos, title)
-        self._store.delete(user_id, todo.id, Expected(title=title))
+        self._store.delete(caller, todo.id, Expected(title=title))
         return [t for t in todos if t.id != todo.id]
 
 

@@ -15,6 +15,7 @@ from chalicelib.domain.todos import (
     apply,
     new_todo,
 )
+from chalicelib.domain.users import Caller
 from chalicelib.platform import retries
 from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
@@ -39,9 +40,9 @@ class TodosById:
     _clock: Clock
     _new_id: Callable[[], str] = new_todo_id
 
-    def create(self, user_id: str, create: TodoCreate) -> Todo:
+    def create(self, caller: Caller, create: TodoCreate) -> Todo:
         todo = new_todo(self._new_id(), create, self._clock())
-        self._store.insert(user_id, todo)
+        self._store.insert(caller, todo)
         return todo
 
     def get(self, user_id: str, todo_id: str) -> Todo:
@@ -51,34 +52,28 @@ class TodosById:
         return todo
 
     def update(
-        self, user_id: str, todo_id: str, patch: TodoPatch, if_match: tuple[int, ...] | None
+        self, caller: Caller, todo_id: str, patch: TodoPatch, if_match: tuple[int, ...] | None
     ) -> Todo:
-        """Apply a PATCH. One without a title is one conditional write, with no read;
-        a rename reads first so the claim on the new title moves in the same
-        transaction that changes the todo, conditional on the version read."""
-        if patch.title is None and patch.changes():
-            expected = Expected(versions=if_match)
-            return self._store.change(
-                user_id, _known_shape(todo_id), patch, self._clock(), expected
-            )
+        """Apply a PATCH: read the todo, check If-Match, and write the change in one
+        transaction conditional on the version read, which also moves the title's
+        claim when the title changes. A change made meanwhile means reading again."""
         budget = retries.current()
         while True:
-            current = self.get(user_id, todo_id)
+            current = self.get(caller.user_id, todo_id)
             if if_match is not None and current.version not in if_match:
                 raise PreconditionFailed(STALE_VERSION)
             changed = apply(current, patch, self._clock())
             if changed is current:
                 return current
             try:
-                self._store.replace(user_id, current, changed)
+                self._store.replace(caller, current, changed)
                 return changed
             except PreconditionFailed:
-                # Changed since we read it: read again, and recheck If-Match.
                 if not budget.retry():
                     raise Unavailable("The todo is changing too often to update.") from None
 
-    def delete(self, user_id: str, todo_id: str, if_match: tuple[int, ...] | None) -> None:
-        self._store.delete(user_id, _known_shape(todo_id), Expected(versions=if_match))
+    def delete(self, caller: Caller, todo_id: str, if_match: tuple[int, ...] | None) -> None:
+        self._store.delete(caller, _known_shape(todo_id), Expected(versions=if_match))
 
     def list(self, user_id: str, query: ListQuery) -> Page:
         todos, more = self._store.page(user_id, query.status, query.after_id, query.limit)

@@ -24,14 +24,14 @@ from tests.support.client import Send
 # tests/routes/conftest.py makes and drops a table per test through the service's
 # own client; the service never does.
 TEST_SETUP_OPERATIONS = {"CreateTable", "DeleteTable"}
-# What the book's walk-through alone makes the service call. Deletes go inside
-# TransactWriteItems (with the todo counter), which needs dynamodb:DeleteItem.
+# What the book's walk-through alone makes the service call. Its edits and deletes
+# go inside TransactWriteItems (with the account item), which needs
+# dynamodb:UpdateItem, DeleteItem and ConditionCheckItem.
 WALK_THROUGH_OPERATIONS = {
     "GetSecretValue",
     "GetItem",
     "Query",
     "TransactWriteItems",
-    "UpdateItem",
 }
 
 

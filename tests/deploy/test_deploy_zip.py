@@ -7,11 +7,13 @@ to the embedded moto server: DynamoDB through DYNAMODB_ENDPOINT_URL and
 Secrets Manager through botocore's AWS_ENDPOINT_URL_SECRETS_MANAGER.
 """
 
+import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
+import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +55,7 @@ for event in events:
         if "title" in body and "id" in body:
             learned["todo_id"] = body["id"]
     results.append(result)
-names = ["argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice", "boto3"]
+names = ["argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice", "botocore"]
 origins = {name: sys.modules[name].__file__ for name in names if name in sys.modules}
 modules = sorted(sys.modules)
 print(json.dumps({"results": results, "origins": origins, "modules": modules, "path": sys.path}))
@@ -138,10 +140,13 @@ def every_route() -> list[tuple[dict, int]]:
 
 @pytest.fixture(scope="module")
 def task_root(packages: dict[str, Packaged], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip unpacked as Lambda unpacks it into /var/task: read-only."""
     root = tmp_path_factory.mktemp("var-task")
     assert not any(root.iterdir())
     with zipfile.ZipFile(packages[STAGE].zip_path) as archive:
         archive.extractall(root)
+    for path in [*root.rglob("*"), root]:
+        path.chmod(path.stat().st_mode & ~0o222)
     return root
 
 
@@ -205,7 +210,7 @@ def run_handler(
 
 def lambda_environment(packaged: Packaged, endpoint: str, task_root: Path) -> dict[str, str]:
     """The function's environment from the template, resolved against the embedded server."""
-    name = f"zip-test-{packaged.stage}"
+    name = f"zip-test-{packaged.stage}-{uuid.uuid4().hex[:8]}"
     create_table(endpoint, name)
     secrets = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
     generated = secrets.get_random_password(**packaged.properties(SECRET)["GenerateSecretString"])
@@ -224,12 +229,19 @@ def lambda_environment(packaged: Packaged, endpoint: str, task_root: Path) -> di
     }
 
 
+@pytest.mark.parametrize("dont_write_bytecode", [True, False])
 def test_the_unpacked_zip_serves_every_route_with_only_boto3_beside_it(
-    packages: dict[str, Packaged], task_root: Path, lambda_python: Path, aws_endpoint: str
+    packages: dict[str, Packaged],
+    task_root: Path,
+    lambda_python: Path,
+    aws_endpoint: str,
+    dont_write_bytecode: bool,
 ) -> None:
-    # GIVEN the zip unpacked alone and a Python with nothing but boto3
+    # GIVEN the zip unpacked alone, read-only, and a Python with nothing but boto3
     packaged = packages[STAGE]
     environment = lambda_environment(packaged, aws_endpoint, task_root)
+    if dont_write_bytecode:
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
     requests = every_route()
     from app import app
 
@@ -248,11 +260,11 @@ def test_the_unpacked_zip_serves_every_route_with_only_boto3_beside_it(
     assert json.loads(results[0]["body"]) == {"username": "maxwell", "email": "maxwell@example.com"}
     created = json.loads(results[11]["body"])
     assert results[11]["headers"]["Location"] == f"/api/v2/todos/{created['id']}"
-    # AND the native code came from the zip, boto3 from the runtime's copy, nothing from here
+    # AND the native code came from the zip, botocore from the runtime's copy, nothing from here
     origins = output["origins"]
     for name in ("argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice"):
         assert origins[name].startswith(str(task_root)), (name, origins[name])
-    assert origins["boto3"].startswith(str(BOTO3_CACHE))
+    assert origins["botocore"].startswith(str(BOTO3_CACHE))
     assert not any(
         str(PROJECT_DIR) in entry for entry in output["path"] if "out/.cache" not in entry
     )
@@ -290,3 +302,36 @@ def _fits_lambda(tag: str, python_tag: str, max_glibc_minor: int) -> bool:
     match = re.fullmatch(r"manylinux_2_(\d+)_x86_64", platform)
     glibc_minor = int(match.group(1)) if match else legacy.get(platform)
     return python_ok and glibc_minor is not None and glibc_minor <= max_glibc_minor
+
+
+def test_every_module_ships_as_bytecode_of_the_runtimes_python_and_no_source(
+    packaged: Packaged,
+) -> None:
+    """Lambda's code directory is read-only: a source there is compiled on every cold start."""
+    runtime = packaged.properties(FUNCTION)["Runtime"].removeprefix("python")
+    assert runtime == f"{sys.version_info.major}.{sys.version_info.minor}"
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        names = archive.namelist()
+        headers = {n: archive.read(n)[:8] for n in names if n.endswith(".pyc")}
+    assert [n for n in names if n.endswith(".py")] == []
+    assert {"app.pyc", "chalicelib/http/v2.pyc", "jwt/api_jwt.pyc", "chalice/app.pyc"} <= set(
+        headers
+    )
+    for name, header in headers.items():
+        # The runtime's magic number, then flags 0b01: hash-based and never checked
+        # against a source, so the files' times in the zip never matter.
+        assert header[:4] == importlib.util.MAGIC_NUMBER, name
+        assert int.from_bytes(header[4:8], "little") == 0b01, name
+
+
+def test_the_zip_leaves_out_what_the_runtime_never_imports(packaged: Packaged) -> None:
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        names = archive.namelist()
+    never_imported = ("cffi/", "pycparser/", "jwt/jwks_client", "jwt/help", "argon2/__main__")
+    assert [n for n in names if n.startswith(never_imported)] == []
+    metadata = [n for n in names if ".dist-info/" in n]
+    assert {n.rsplit("/", 1)[-1] for n in metadata} == {"WHEEL", "LICENSE"}
+
+
+def test_the_zip_stays_within_its_300_kb_budget(packaged: Packaged) -> None:
+    assert packaged.zip_path.stat().st_size <= 300_000

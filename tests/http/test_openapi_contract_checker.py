@@ -14,6 +14,7 @@ TODO = {
     "id": TODO_ID,
     "title": "washing",
     "status": "PENDING",
+    "notes": "",
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
 }

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.http
 
-TODO_FIELDS = {"id", "title", "status", "created_at", "updated_at"}
+TODO_FIELDS = {"id", "title", "status", "notes", "created_at", "updated_at"}
 
 
 def assert_problem(reply: Reply, status: int, slug: str, **fields: Any) -> None:

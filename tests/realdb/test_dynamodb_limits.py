@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from chalicelib.domain.todos import MAX_NOTES_CHARS
 from chalicelib.http.cursors import Position, encode_cursor
 from chalicelib.http.etags import MAX_TAGS
 from tests.realdb.conftest import Handler
@@ -61,13 +62,14 @@ def test_sort_key_size_an_overlong_todo_id_in_the_path_is_404(handler: Handler) 
 def test_item_size_the_largest_todo_a_client_can_make_is_stored(handler: Handler) -> None:
     token = handler.new_user()
     widest = "\U0001f600" * 255  # 1,020 bytes of UTF-8, the longest title in bytes
-    created = handler("POST", "/v2/todos", {"title": widest}, bearer(token))
-    assert created.status == 201
+    notes = "\U0001f600" * MAX_NOTES_CHARS  # 32 KiB of UTF-8, the longest notes
+    created = handler("POST", "/v2/todos", {"title": widest, "notes": notes}, bearer(token))
+    assert (created.status, created.body["notes"]) == (201, notes)
     renamed_to = "\U0001f601" * 255
     path = f"/v2/todos/{created.body['id']}"
     renamed = handler("PATCH", path, {"title": renamed_to, "status": "DONE"}, bearer(token))
     assert (renamed.status, renamed.body["title"]) == (200, renamed_to)
-    too_big = handler("POST", "/v2/todos", {"title": "x" * 20_000}, bearer(token))
+    too_big = handler("POST", "/v2/todos", {"title": "x" * 200_000}, bearer(token))
     assert too_big.status == 413
 
 

@@ -7,16 +7,11 @@ import pytest
 from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
-from tests.support.store_contract import QUOTA, TodoStoreContract, UserStoreContract
+from tests.support.store_contract import QUOTA, StoreContract
 
 
-class TestDynamoTodoStoreOnDynamoDBLocal(TodoStoreContract):
+class TestDynamoStoresOnDynamoDBLocal(StoreContract):
     @pytest.fixture
-    def store(self, table_client: Any, real_table: str) -> TodoStore:
-        return TodoStore(Table(table_client, real_table), QUOTA)
-
-
-class TestDynamoUserStoreOnDynamoDBLocal(UserStoreContract):
-    @pytest.fixture
-    def store(self, table_client: Any, real_table: str) -> UserStore:
-        return UserStore(Table(table_client, real_table))
+    def stores(self, table_client: Any, real_table: str) -> tuple[TodoStore, UserStore]:
+        table = Table(table_client, real_table)
+        return TodoStore(table, QUOTA), UserStore(table)

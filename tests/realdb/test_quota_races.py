@@ -1,5 +1,6 @@
 """The todo quota under races, on DynamoDB Local's real transaction semantics."""
 
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -9,7 +10,9 @@ import jwt
 import pytest
 
 from chalicelib import dependencies
+from chalicelib.storage.user_keys import login_key
 from tests.realdb.conftest import Handler
+from tests.support.api import V2, credentials
 from tests.support.client import Reply
 
 QUOTA = 20
@@ -29,7 +32,7 @@ def partition(token: str) -> dict[str, str]:
 
 
 def stored(table_client: Any, table: str, token: str) -> tuple[int, int | None]:
-    """(todos in the table, the counter's value) for the token's user."""
+    """(todos in the table, the count on the account item) for the token's user."""
     todos = table_client.query(
         TableName=table,
         KeyConditionExpression="pk = :pk AND begins_with(sk, :todo)",
@@ -37,9 +40,9 @@ def stored(table_client: Any, table: str, token: str) -> tuple[int, int | None]:
         Select="COUNT",
         ConsistentRead=True,
     )["Count"]
-    key = {"pk": partition(token), "sk": {"S": "COUNT#todos"}}
-    counter = table_client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
-    return todos, int(counter["todos"]["N"]) if counter else None
+    key = {"pk": partition(token), "sk": {"S": "ACCOUNT"}}
+    account = table_client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+    return todos, int(account["todos"]["N"]) if account else None
 
 
 @pytest.fixture
@@ -80,16 +83,25 @@ def test_fifty_creates_at_the_quota_less_one_leave_exactly_one_winner(
     assert stored(table_client, real_table, token) == (quota, quota)
 
 
-def test_concurrent_first_writes_of_a_user_without_a_counter_start_it_once_and_exactly(
+def test_concurrent_first_logins_of_a_user_from_before_accounts_make_one_exact_account(
     handler: Handler, quota: int, table_client: Any, real_table: str
 ) -> None:
-    # GIVEN a user from before counters, with three todos and no counter
-    token = handler.new_user()
+    # GIVEN a user from before account items, with three todos and an old counter
+    name = f"legacy-{uuid.uuid4().hex[:8]}"
+    v2 = V2(handler)
+    token = v2.log_in(v2.sign_up(name))
     fill_to(handler, token, 3)
-    key = {"pk": partition(token), "sk": {"S": "COUNT#todos"}}
-    table_client.delete_item(TableName=real_table, Key=key)
-    # WHEN ten creates race to be the first counted write
-    replies = all_at_once([create_v2(handler, token, f"new {n}") for n in range(10)])
-    # THEN all of them are stored and the counter is exact
-    assert [reply.status for reply in replies] == [201] * 10
-    assert stored(table_client, real_table, token) == (13, 13)
+    table_client.delete_item(
+        TableName=real_table, Key={"pk": partition(token), "sk": {"S": "ACCOUNT"}}
+    )
+    table_client.update_item(
+        TableName=real_table, Key=login_key(name), UpdateExpression="REMOVE has_account"
+    )
+    # WHEN ten logins race to be the first since
+    logins = all_at_once([partial(handler, "POST", "/v2/auth/token", credentials(name))] * 10)
+    # THEN every one succeeds, and the one account made counts the todos exactly
+    assert [reply.status for reply in logins] == [200] * 10
+    assert stored(table_client, real_table, token) == (3, 3)
+    fresh = logins[0].body["access_token"]
+    assert handler("POST", "/v2/todos", {"title": "new"}, bearer(fresh)).status == 201
+    assert stored(table_client, real_table, token) == (4, 4)

@@ -158,6 +158,6 @@ def test_a_thousand_mixed_operations_end_in_exactly_the_modelled_state(
 
 def todo_counter(table_client: Any, table: str, token: str) -> int:
     user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
-    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "COUNT#todos"}}
+    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "ACCOUNT"}}
     item = table_client.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
     return int(item["todos"]["N"])

@@ -5,16 +5,10 @@ import pytest
 from chalicelib import dependencies
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
-from tests.support.store_contract import QUOTA, TodoStoreContract, UserStoreContract
+from tests.support.store_contract import QUOTA, StoreContract
 
 
-class TestDynamoTodoStore(TodoStoreContract):
+class TestDynamoStores(StoreContract):
     @pytest.fixture
-    def store(self, aws: str) -> TodoStore:
-        return TodoStore(dependencies.table(), QUOTA)
-
-
-class TestDynamoUserStore(UserStoreContract):
-    @pytest.fixture
-    def store(self, aws: str) -> UserStore:
-        return UserStore(dependencies.table())
+    def stores(self, aws: str) -> tuple[TodoStore, UserStore]:
+        return TodoStore(dependencies.table(), QUOTA), UserStore(dependencies.table())

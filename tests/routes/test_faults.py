@@ -145,7 +145,7 @@ def test_a_passing_fault_is_retried_and_the_request_succeeds(
     [
         ("GetItem", "POST", "/v2/auth/token", {"username": "u", "password": PASSWORD}),
         ("TransactWriteItems", "POST", "/v2/todos", {"title": "x"}),
-        ("UpdateItem", "POST", "/v1/item/edit", {"title": "kept", "status": "DONE"}),
+        ("TransactWriteItems", "POST", "/v1/item/edit", {"title": "kept", "status": "DONE"}),
         ("TransactWriteItems", "POST", "/v1/item/delete", {"title": "kept", "status": "DONE"}),
     ],
 )

@@ -6,7 +6,9 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.routes.conftest import send_json
+from chalicelib.storage.user_keys import account_key, login_key
+from chalicelib.storage.user_store import LEGACY_COUNTER_SK
+from tests.routes.conftest import log_in, send_json, sign_up
 from tests.support.api import auth, bearer
 
 QUOTA = 3
@@ -33,7 +35,8 @@ def user_id_of(token: str) -> str:
 
 
 def stored_counter(token: str) -> int | None:
-    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
+    """The count of todos on the user's account item."""
+    key = account_key(user_id_of(token))
     item = (
         dependencies.dynamodb_client()
         .get_item(TableName=dependencies.settings().table_name, Key=key)
@@ -94,41 +97,43 @@ def test_status_changes_and_renames_are_allowed_at_the_quota(
     assert stored_counter(token) == quota
 
 
-def test_a_user_from_before_the_counter_gets_one_counted_from_their_todos(
-    client: Client, token: str, quota: int
-) -> None:
-    # GIVEN a user whose todos were stored before counters existed
-    create_v2(client, token, "old one")
-    create_v2(client, token, "old two")
-    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
-    dependencies.dynamodb_client().delete_item(
-        TableName=dependencies.settings().table_name, Key=key
+def make_legacy(token: str, username: str, stale_count: int) -> None:
+    """Store the user as releases before account items did: an old counter, no account."""
+    client, table = dependencies.dynamodb_client(), dependencies.settings().table_name
+    user_id = user_id_of(token)
+    client.delete_item(TableName=table, Key=account_key(user_id))
+    legacy = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": LEGACY_COUNTER_SK}}
+    client.put_item(TableName=table, Item={**legacy, "todos": {"N": str(stale_count)}})
+    client.update_item(
+        TableName=table, Key=login_key(username), UpdateExpression="REMOVE has_account"
     )
-    # WHEN they next create and delete
+
+
+def test_a_user_from_before_account_items_gets_one_at_their_next_login(
+    client: Client, quota: int
+) -> None:
+    # GIVEN a user with two todos, stored as before account items
+    name = sign_up(client)
+    old_token = log_in(client, name)
+    create_v2(client, old_token, "old one")
+    create_v2(client, old_token, "old two")
+    make_legacy(old_token, name, stale_count=7)
+    # WHEN their old token writes, THEN it is told to log in again, and can still read
+    refused = create_v2(client, old_token, "new")
+    assert (refused.status_code, refused.json_body["reason"]) == (401, "revoked")
+    assert client.http.get("/v1/item/get", headers=auth(old_token)).status_code == 200
+    # WHEN they log in, THEN their account is made, counted from the todos they had
+    token = log_in(client, name)
+    assert stored_counter(token) == 2
     assert create_v2(client, token, "new").status_code == 201
     assert create_v2(client, token, "past the quota").status_code == 409
-    # THEN the counter was started from the todos they had, and stays exact
     assert stored_counter(token) == quota
-    send_json(
-        client, "POST", "/v1/item/delete", {"title": "old one", "status": "DONE"}, auth(token)
-    )
-    assert stored_counter(token) == quota - 1
+    legacy = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": LEGACY_COUNTER_SK}}
+    table = dependencies.settings().table_name
+    assert "Item" not in dependencies.dynamodb_client().get_item(TableName=table, Key=legacy)
 
 
-def test_a_delete_is_the_first_write_to_start_a_missing_counter(
-    client: Client, token: str, quota: int
-) -> None:
-    created = [create_v2(client, token, f"t{index}").json_body for index in range(2)]
-    key = {"pk": {"S": f"USER#{user_id_of(token)}"}, "sk": {"S": "COUNT#todos"}}
-    dependencies.dynamodb_client().delete_item(
-        TableName=dependencies.settings().table_name, Key=key
-    )
-    deleted = client.http.delete(f"/v2/todos/{created[0]['id']}", headers=bearer(token))
-    assert deleted.status_code == 204
-    assert stored_counter(token) == 1
-
-
-def test_sign_up_starts_the_counter_at_zero(client: Client, token: str) -> None:
+def test_sign_up_starts_the_account_with_no_todos(client: Client, token: str) -> None:
     assert stored_counter(token) == 0
 
 

@@ -53,13 +53,13 @@ def test_repeated_create_costs_the_same(
     assert calls.operations == ["TransactWriteItems", "TransactWriteItems", "Query"]
 
 
-def test_edit_is_one_query_then_one_conditional_write(
+def test_edit_is_one_query_then_one_transaction_that_also_checks_the_session(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
     client.http.post("/v1/item/create/a", headers=auth(token))
     calls = dynamodb_calls.during()
     post_json(client, "/v1/item/edit", {"title": "a", "status": "DONE"}, auth(token))
-    assert calls.operations == ["Query", "UpdateItem"]
+    assert calls.operations == ["Query", "TransactWriteItems"]
 
 
 def test_delete_is_one_query_then_one_transaction_that_also_counts_it_out(
@@ -113,14 +113,14 @@ def test_v2_get_is_one_read(client: Client, token: str, dynamodb_calls: CallLog)
     assert calls.operations == ["GetItem"]
 
 
-def test_v2_status_patch_is_one_conditional_write(
+def test_v2_status_patch_is_one_read_and_one_transaction(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
     todo = _v2_todo(client, token)
     calls = dynamodb_calls.during()
     headers = bearer(token) | {"If-Match": '"1"'}
     send_json(client, "PATCH", f"/v2/todos/{todo['id']}", {"status": "DONE"}, headers)
-    assert calls.operations == ["UpdateItem"]
+    assert calls.operations == ["GetItem", "TransactWriteItems"]
 
 
 def test_v2_rename_is_one_read_and_one_transaction(

@@ -17,7 +17,7 @@ def test_a_request_handled_while_another_is_in_flight_keeps_its_own_body(
     other = log_in(client, sign_up(client))
     client.http.post("/v1/item/create/mine", headers=auth(token))
     client.http.post("/v1/item/create/theirs", headers=auth(other))
-    real_authenticated_user = v1.authenticated_user
+    real_authenticated_caller = v1.authenticated_caller
     nested: list = []
     interrupted = threading.Event()
 
@@ -32,9 +32,9 @@ def test_a_request_handled_while_another_is_in_flight_keeps_its_own_body(
             )
             worker.start()
             worker.join()
-        return real_authenticated_user(request)
+        return real_authenticated_caller(request)
 
-    monkeypatch.setattr(v1, "authenticated_user", authenticate_while_another_request_runs)
+    monkeypatch.setattr(v1, "authenticated_caller", authenticate_while_another_request_runs)
     response = post_json(client, "/v1/item/edit", {"title": "mine", "status": "x"}, auth(token))
     # THEN each request acted on its own body, as its own user
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -137,3 +138,15 @@ def test_a_signed_token_whose_subject_could_not_be_a_user_id_is_invalid(subject:
     token = jwt.encode(claims(sub=subject), SECRET, algorithm="HS256")
     with pytest.raises(TokenRejected, match="invalid"):
         verify_token(token, secret=SECRET, issuer=ISSUER)
+
+
+def test_a_cached_token_is_refused_once_the_secret_changes(
+    client: Client, token: str, stage_settings: Callable[..., None]
+) -> None:
+    # GIVEN a token the container has verified and remembers
+    assert client.http.get("/v1/item/get", headers={"token": token}).status_code == 200
+    # WHEN the signing secret changes
+    stage_settings(JWT_SECRET="a-new-signing-secret-after-rotation-0123456789")
+    # THEN the remembered token counts for nothing
+    response = client.http.get("/v1/item/get", headers={"token": token})
+    assert (response.status_code, response.json_body["reason"]) == (401, "invalid")

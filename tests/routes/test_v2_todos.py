@@ -24,7 +24,7 @@ def test_create_returns_201_with_the_todo_location_and_etag(client: Client, toke
     response = create(client, token, {"title": "washing"})
     todo = response.json_body
     assert response.status_code == 201
-    assert set(todo) == {"id", "title", "status", "created_at", "updated_at"}
+    assert set(todo) == {"id", "title", "status", "notes", "created_at", "updated_at"}
     assert (todo["title"], todo["status"]) == ("washing", "PENDING")
     assert RFC3339_UTC.fullmatch(todo["created_at"])
     assert todo["updated_at"] == todo["created_at"]

@@ -1,9 +1,12 @@
 """In-memory stores with the same contract as the DynamoDB ones, for fast use-case tests.
 
-They keep what DynamoDB keeps, one user's todos in insertion order by id,
-and answer every write the way the DynamoDB stores do: NotFound,
+They keep what DynamoDB keeps (a user's todos in id order, an account per
+user with its todo count and since when its sessions stand) and answer
+every read and write the way the DynamoDB stores do: NotFound,
 PreconditionFailed, Conflict on a taken title, QuotaExceeded past the
-quota. tests/contract runs one suite against both, so they cannot drift.
+quota, SessionEnded for a token older than the account's sessions.
+tests/support/store_contract.py runs one suite against both, so they
+cannot drift. Make the two stores of one user base over one MemoryDatabase.
 """
 
 import threading
@@ -14,22 +17,37 @@ from chalicelib.domain.errors import (
     NotFound,
     PreconditionFailed,
     QuotaExceeded,
+    SessionEnded,
 )
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo, TodoPatch
-from chalicelib.domain.users import User, email_key, username_key
+from chalicelib.domain.users import Caller, User, email_key, username_key
 from chalicelib.storage.title_claims import TITLE_TAKEN
 from chalicelib.storage.user_store import Credentials
 
 
 @dataclass
+class Account:
+    user: User
+    sessions_valid_from: int = 0
+
+
+@dataclass
+class MemoryDatabase:
+    accounts: dict[str, Account] = field(default_factory=dict)
+    logins: dict[str, tuple[User, str]] = field(default_factory=dict)
+    emails: set[str] = field(default_factory=set)
+    todos: dict[str, dict[str, Todo]] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+@dataclass
 class MemoryTodoStore:
+    database: MemoryDatabase = field(default_factory=MemoryDatabase)
     quota: int = 5000
-    _todos: dict[str, dict[str, Todo]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def list_all(self, user_id: str) -> list[Todo]:
-        with self._lock:
-            return sorted(self._todos.get(user_id, {}).values(), key=lambda t: t.id)
+        with self.database.lock:
+            return sorted(self.database.todos.get(user_id, {}).values(), key=lambda t: t.id)
 
     def page(
         self, user_id: str, status: Status | None, after_id: str | None, limit: int
@@ -42,33 +60,34 @@ class MemoryTodoStore:
         return todos[:limit], len(todos) > limit
 
     def get(self, user_id: str, todo_id: str) -> Todo | None:
-        with self._lock:
-            return self._todos.get(user_id, {}).get(todo_id)
+        with self.database.lock:
+            return self.database.todos.get(user_id, {}).get(todo_id)
 
-    def insert(self, user_id: str, todo: Todo) -> None:
-        with self._lock:
-            todos = self._todos.setdefault(user_id, {})
+    def insert(self, caller: Caller, todo: Todo) -> None:
+        with self.database.lock:
+            self._check_session(caller)
+            todos = self.database.todos.setdefault(caller.user_id, {})
             self._check_title_free(todos, todo.title, todo.id)
             if len(todos) >= self.quota:
                 raise QuotaExceeded(self.quota)
             todos[todo.id] = todo
 
-    def change(
-        self, user_id: str, todo_id: str, patch: TodoPatch, now: str, expected: Expected
-    ) -> Todo:
+    def update(
+        self, caller: Caller, todo_id: str, patch: TodoPatch, now: str, expected: Expected
+    ) -> None:
         if patch.title is not None:
             raise ValueError("a new title needs its claim: use replace()")
-        with self._lock:
-            current = self._guarded(user_id, todo_id, expected)
-            # Like one UpdateItem: a new version even when the values are the same.
+        with self.database.lock:
+            self._check_session(caller)
+            current = self._guarded(caller.user_id, todo_id, expected)
             version = current.version + 1
             changed = replace(current, **patch.changes(), updated_at=now, version=version)
-            self._todos[user_id][todo_id] = changed
-            return changed
+            self.database.todos[caller.user_id][todo_id] = changed
 
-    def replace(self, user_id: str, current: Todo, changed: Todo) -> None:
-        with self._lock:
-            todos = self._todos.get(user_id, {})
+    def replace(self, caller: Caller, current: Todo, changed: Todo) -> None:
+        with self.database.lock:
+            self._check_session(caller)
+            todos = self.database.todos.get(caller.user_id, {})
             stored = todos.get(current.id)
             if stored is None:
                 raise NotFound("No such todo.")
@@ -78,13 +97,19 @@ class MemoryTodoStore:
                 self._check_title_free(todos, changed.title, current.id)
             todos[current.id] = changed
 
-    def delete(self, user_id: str, todo_id: str, expected: Expected) -> None:
-        with self._lock:
-            self._guarded(user_id, todo_id, expected)
-            del self._todos[user_id][todo_id]
+    def delete(self, caller: Caller, todo_id: str, expected: Expected) -> None:
+        with self.database.lock:
+            self._check_session(caller)
+            self._guarded(caller.user_id, todo_id, expected)
+            del self.database.todos[caller.user_id][todo_id]
+
+    def _check_session(self, caller: Caller) -> None:
+        account = self.database.accounts.get(caller.user_id)
+        if account is None or account.sessions_valid_from > caller.token_issued_at:
+            raise SessionEnded()
 
     def _guarded(self, user_id: str, todo_id: str, expected: Expected) -> Todo:
-        todo = self._todos.get(user_id, {}).get(todo_id)
+        todo = self.database.todos.get(user_id, {}).get(todo_id)
         if todo is None or (expected.title is not None and todo.title != expected.title):
             raise NotFound("No such todo.")
         if expected.versions is not None and todo.version not in expected.versions:
@@ -99,20 +124,26 @@ class MemoryTodoStore:
 
 @dataclass
 class MemoryUserStore:
-    _users: dict[str, tuple[User, str]] = field(default_factory=dict)
-    _emails: set[str] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    database: MemoryDatabase = field(default_factory=MemoryDatabase)
 
     def create(self, user: User, password_hash: str) -> None:
-        with self._lock:
-            if username_key(user.username) in self._users:
+        with self.database.lock:
+            if username_key(user.username) in self.database.logins:
                 raise Conflict("That username is already taken.", field="username")
-            if email_key(user.email) in self._emails:
+            if email_key(user.email) in self.database.emails:
                 raise Conflict("That email is already registered.", field="email")
-            self._users[username_key(user.username)] = (user, password_hash)
-            self._emails.add(email_key(user.email))
+            self.database.logins[username_key(user.username)] = (user, password_hash)
+            self.database.emails.add(email_key(user.email))
+            self.database.accounts[user.id] = Account(user)
 
     def credentials(self, username: str) -> Credentials | None:
-        with self._lock:
-            found = self._users.get(username_key(username))
-        return Credentials(found[0].id, found[1]) if found else None
+        with self.database.lock:
+            found = self.database.logins.get(username_key(username))
+        return Credentials(found[0].id, found[1], {}) if found else None
+
+    def ensure_account(self, credentials: Credentials) -> None:
+        """Every user here has had an account since sign-up."""
+
+    def end_sessions(self, user_id: str, valid_from: int) -> None:
+        with self.database.lock:
+            self.database.accounts[user_id].sessions_valid_from = valid_from

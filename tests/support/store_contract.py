@@ -1,83 +1,107 @@
 """What every todo and user store must do, as test classes to run against each store.
 
-A test module subclasses TodoStoreContract (or UserStoreContract) and
-provides a `store` fixture; tests/unit runs them on the in-memory stores,
-tests/routes on the DynamoDB stores over moto, tests/realdb on DynamoDB
-Local. Any store that passes is interchangeable behind the use cases.
+A test module subclasses StoreContract and provides a `stores` fixture:
+a todo store built with a quota of QUOTA and a user store, over one
+database. tests/unit runs it on the in-memory stores, tests/routes on the
+DynamoDB stores over moto, tests/realdb on DynamoDB Local. Any stores that
+pass are interchangeable behind the use cases.
 """
+
+import time
 
 import pytest
 
-from chalicelib.domain.errors import Conflict, NotFound, PreconditionFailed, QuotaExceeded
-from chalicelib.domain.ids import new_todo_id
+from chalicelib.domain.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    QuotaExceeded,
+    SessionEnded,
+)
+from chalicelib.domain.ids import new_todo_id, new_user_id
 from chalicelib.domain.todos import Expected, Status, Todo, TodoCreate, TodoPatch, apply, new_todo
-from chalicelib.domain.users import User
+from chalicelib.domain.users import Caller, User
 from tests.support.values import unique
 
 QUOTA = 4
 NOW = "2026-01-02T03:04:05.678Z"
 LATER = "2026-01-02T03:04:06.000Z"
+DONE = TodoPatch(status=Status.DONE)
 
 
 def todo(title: str, status: Status = Status.PENDING) -> Todo:
     return new_todo(new_todo_id(), TodoCreate(title, status), NOW)
 
 
-class TodoStoreContract:
-    """The store under test is built with a quota of QUOTA todos per user."""
+def new_caller(users) -> Caller:
+    """Sign a user up in the user store; the caller holds a token issued just now."""
+    name = unique("contract")
+    user = User(new_user_id(), name, f"{name}@example.com", NOW)
+    users.create(user, "a hash")
+    return Caller(user.id, int(time.time()))
+
+
+class StoreContract:
+    @pytest.fixture
+    def store(self, stores):
+        return stores[0]
 
     @pytest.fixture
-    def user(self) -> str:
-        return unique("contract")
+    def users(self, stores):
+        return stores[1]
 
-    def test_an_inserted_todo_reads_back_as_it_was(self, store, user: str) -> None:
+    @pytest.fixture
+    def caller(self, users) -> Caller:
+        return new_caller(users)
+
+    def test_an_inserted_todo_reads_back_as_it_was(self, store, caller: Caller) -> None:
         first, second = todo("a"), todo("b", Status.DONE)
-        store.insert(user, first)
-        store.insert(user, second)
-        assert store.get(user, first.id) == first
-        assert store.list_all(user) == [first, second]
+        store.insert(caller, first)
+        store.insert(caller, second)
+        assert store.get(caller.user_id, first.id) == first
+        assert store.list_all(caller.user_id) == [first, second]
 
-    def test_todos_belong_to_their_user_alone(self, store, user: str) -> None:
+    def test_todos_belong_to_their_user_alone(self, store, users, caller: Caller) -> None:
         mine = todo("a")
-        store.insert(user, mine)
-        other = unique("other")
-        assert store.get(other, mine.id) is None
-        assert store.list_all(other) == []
+        store.insert(caller, mine)
+        other = new_caller(users)
+        assert store.get(other.user_id, mine.id) is None
+        assert store.list_all(other.user_id) == []
         store.insert(other, todo("a"))  # the same title is free for another user
 
-    def test_a_title_the_user_has_is_a_conflict_on_the_title(self, store, user: str) -> None:
-        store.insert(user, todo("a"))
+    def test_a_title_the_user_has_is_a_conflict_on_the_title(self, store, caller: Caller) -> None:
+        store.insert(caller, todo("a"))
         with pytest.raises(Conflict) as conflict:
-            store.insert(user, todo("a"))
+            store.insert(caller, todo("a"))
         assert conflict.value.field == "title"
-        assert [t.title for t in store.list_all(user)] == ["a"]
+        assert [t.title for t in store.list_all(caller.user_id)] == ["a"]
 
     def test_past_the_quota_an_insert_is_refused_and_a_delete_makes_room(
-        self, store, user: str
+        self, store, caller: Caller
     ) -> None:
         kept = [todo(f"t{n}") for n in range(QUOTA)]
         for each in kept:
-            store.insert(user, each)
+            store.insert(caller, each)
         with pytest.raises(QuotaExceeded) as refused:
-            store.insert(user, todo("one too many"))
+            store.insert(caller, todo("one too many"))
         assert refused.value.limit == QUOTA
-        store.delete(user, kept[0].id, Expected())
-        store.insert(user, todo("now there is room"))
+        store.delete(caller, kept[0].id, Expected())
+        store.insert(caller, todo("now there is room"))
 
-    def test_a_deleted_todos_title_is_free_again(self, store, user: str) -> None:
+    def test_a_deleted_todos_title_is_free_again(self, store, caller: Caller) -> None:
         first = todo("a")
-        store.insert(user, first)
-        store.delete(user, first.id, Expected(title="a"))
-        store.insert(user, todo("a"))
-        assert store.get(user, first.id) is None
+        store.insert(caller, first)
+        store.delete(caller, first.id, Expected(title="a"))
+        store.insert(caller, todo("a"))
+        assert store.get(caller.user_id, first.id) is None
 
-    def test_change_applies_the_patch_as_a_new_version(self, store, user: str) -> None:
+    def test_update_applies_the_patch_as_a_new_version(self, store, caller: Caller) -> None:
         first = todo("a")
-        store.insert(user, first)
-        done = TodoPatch(status=Status.DONE)
-        changed = store.change(user, first.id, done, LATER, Expected(versions=(1,)))
-        assert changed == Todo(first.id, "a", Status.DONE, NOW, LATER, 2)
-        assert store.get(user, first.id) == changed
+        store.insert(caller, first)
+        store.update(caller, first.id, DONE, LATER, Expected(title="a", versions=(1,)))
+        assert store.get(caller.user_id, first.id) == Todo(
+            first.id, "a", Status.DONE, NOW, LATER, 2
+        )
 
     @pytest.mark.parametrize(
         ("expected", "error"),
@@ -87,59 +111,60 @@ class TodoStoreContract:
             (Expected(versions=()), PreconditionFailed),
         ],
     )
-    def test_change_and_delete_refuse_a_todo_not_as_expected(
-        self, store, user: str, expected: Expected, error: type[Exception]
+    def test_update_and_delete_refuse_a_todo_not_as_expected(
+        self, store, caller: Caller, expected: Expected, error: type[Exception]
     ) -> None:
         first = todo("a")
-        store.insert(user, first)
+        store.insert(caller, first)
         with pytest.raises(error):
-            store.change(user, first.id, TodoPatch(status=Status.DONE), LATER, expected)
+            store.update(caller, first.id, DONE, LATER, expected)
         with pytest.raises(error):
-            store.delete(user, first.id, expected)
-        assert store.get(user, first.id) == first
+            store.delete(caller, first.id, expected)
+        assert store.get(caller.user_id, first.id) == first
 
-    def test_change_and_delete_of_a_missing_todo_are_not_found(self, store, user: str) -> None:
+    def test_update_and_delete_of_a_missing_todo_are_not_found(self, store, caller: Caller) -> None:
         missing = new_todo_id()
         with pytest.raises(NotFound):
-            store.change(user, missing, TodoPatch(status=Status.DONE), LATER, Expected())
+            store.update(caller, missing, DONE, LATER, Expected())
         with pytest.raises(NotFound):
-            store.delete(user, missing, Expected())
-        assert store.list_all(user) == []
+            store.delete(caller, missing, Expected())
+        assert store.list_all(caller.user_id) == []
 
-    def test_replace_moves_the_title_and_frees_the_old_one(self, store, user: str) -> None:
+    def test_replace_moves_the_title_and_frees_the_old_one(self, store, caller: Caller) -> None:
         first = todo("a")
-        store.insert(user, first)
+        store.insert(caller, first)
         renamed = apply(first, TodoPatch(title="b"), LATER)
-        store.replace(user, first, renamed)
-        assert store.get(user, first.id) == renamed
-        store.insert(user, todo("a"))
+        store.replace(caller, first, renamed)
+        assert store.get(caller.user_id, first.id) == renamed
+        store.insert(caller, todo("a"))
         with pytest.raises(Conflict):
-            store.insert(user, todo("b"))
+            store.insert(caller, todo("b"))
 
-    def test_replace_onto_a_title_the_user_has_is_a_conflict(self, store, user: str) -> None:
+    def test_replace_onto_a_title_the_user_has_is_a_conflict(self, store, caller: Caller) -> None:
         first, second = todo("a"), todo("b")
-        store.insert(user, first)
-        store.insert(user, second)
+        store.insert(caller, first)
+        store.insert(caller, second)
         with pytest.raises(Conflict):
-            store.replace(user, first, apply(first, TodoPatch(title="b"), LATER))
-        assert store.get(user, first.id) == first
+            store.replace(caller, first, apply(first, TodoPatch(title="b"), LATER))
+        assert store.get(caller.user_id, first.id) == first
 
     def test_replace_over_a_version_that_moved_on_is_a_failed_precondition(
-        self, store, user: str
+        self, store, caller: Caller
     ) -> None:
         first = todo("a")
-        store.insert(user, first)
-        store.change(user, first.id, TodoPatch(status=Status.DONE), LATER, Expected())
+        store.insert(caller, first)
+        store.update(caller, first.id, DONE, LATER, Expected())
         with pytest.raises(PreconditionFailed):
-            store.replace(user, first, apply(first, TodoPatch(title="b"), LATER))
-        assert store.get(user, first.id).title == "a"
+            store.replace(caller, first, apply(first, TodoPatch(title="b"), LATER))
+        assert store.get(caller.user_id, first.id).title == "a"
 
     def test_pages_follow_creation_order_filter_by_status_and_say_if_more_follow(
-        self, store, user: str
+        self, store, caller: Caller
     ) -> None:
         made = [todo(f"t{n}", Status.DONE if n % 2 else Status.PENDING) for n in range(QUOTA)]
         for each in made:
-            store.insert(user, each)
+            store.insert(caller, each)
+        user = caller.user_id
         first, more = store.page(user, None, None, 3)
         assert (first, more) == (made[:3], True)
         rest, more = store.page(user, None, first[-1].id, 3)
@@ -149,18 +174,38 @@ class TodoStoreContract:
         after, more = store.page(user, Status.DONE, made[1].id, 1)
         assert (after, more) == ([made[3]], False)
 
+    def test_once_sessions_end_older_tokens_read_but_never_write(
+        self, store, users, caller: Caller
+    ) -> None:
+        # GIVEN a todo, and the account's sessions ended after the caller's token
+        first = todo("a")
+        store.insert(caller, first)
+        users.end_sessions(caller.user_id, caller.token_issued_at + 1)
+        # THEN the token still reads, but every write is refused
+        assert store.get(caller.user_id, first.id) == first
+        for write in (
+            lambda: store.insert(caller, todo("b")),
+            lambda: store.update(caller, first.id, DONE, LATER, Expected()),
+            lambda: store.replace(caller, first, apply(first, TodoPatch(title="c"), LATER)),
+            lambda: store.delete(caller, first.id, Expected()),
+        ):
+            with pytest.raises(SessionEnded):
+                write()
+        assert store.list_all(caller.user_id) == [first]
+        # AND a token issued since writes as before
+        fresh = Caller(caller.user_id, caller.token_issued_at + 1)
+        store.insert(fresh, todo("b"))
 
-class UserStoreContract:
-    def test_a_user_signs_up_once_by_name_and_once_by_email(self, store) -> None:
+    def test_a_user_signs_up_once_by_name_and_once_by_email(self, users) -> None:
         name = unique("name")
-        store.create(User("id-1", name, f"{name}@x.io", NOW), "hash-1")
-        found = store.credentials(name.upper())
+        users.create(User("id-1", name, f"{name}@x.io", NOW), "hash-1")
+        found = users.credentials(name.upper())
         assert (found.user_id, found.password_hash) == ("id-1", "hash-1")
         with pytest.raises(Conflict) as by_name:
-            store.create(User("id-2", name.upper(), f"other-{name}@x.io", NOW), "hash-2")
+            users.create(User("id-2", name.upper(), f"other-{name}@x.io", NOW), "hash-2")
         with pytest.raises(Conflict) as by_email:
-            store.create(User("id-3", f"other-{name}", f"{name}@X.IO", NOW), "hash-3")
+            users.create(User("id-3", f"other-{name}", f"{name}@X.IO", NOW), "hash-3")
         assert (by_name.value.field, by_email.value.field) == ("username", "email")
 
-    def test_an_unknown_name_has_no_credentials(self, store) -> None:
-        assert store.credentials(unique("nobody")) is None
+    def test_an_unknown_name_has_no_credentials(self, users) -> None:
+        assert users.credentials(unique("nobody")) is None

@@ -2,17 +2,12 @@
 
 import pytest
 
-from tests.support.memory_store import MemoryTodoStore, MemoryUserStore
-from tests.support.store_contract import QUOTA, TodoStoreContract, UserStoreContract
+from tests.support.memory_store import MemoryDatabase, MemoryTodoStore, MemoryUserStore
+from tests.support.store_contract import QUOTA, StoreContract
 
 
-class TestMemoryTodoStore(TodoStoreContract):
+class TestMemoryStores(StoreContract):
     @pytest.fixture
-    def store(self) -> MemoryTodoStore:
-        return MemoryTodoStore(quota=QUOTA)
-
-
-class TestMemoryUserStore(UserStoreContract):
-    @pytest.fixture
-    def store(self) -> MemoryUserStore:
-        return MemoryUserStore()
+    def stores(self) -> tuple[MemoryTodoStore, MemoryUserStore]:
+        database = MemoryDatabase()
+        return MemoryTodoStore(database, quota=QUOTA), MemoryUserStore(database)

@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.errors import Conflict, NotFound, QuotaExceeded, Unavailable
+from chalicelib.domain.errors import Conflict, NotFound, QuotaExceeded, SessionEnded, Unavailable
 from chalicelib.domain.todos import Expected, Status, Todo
+from chalicelib.domain.users import Caller
 from chalicelib.platform import retries
 from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
 
 QUOTA = 3
+CALLER = Caller("user", token_issued_at=1_000)
 NEW_TODO = Todo("01J0000000000000000000NEW0", "washing", Status.PENDING, "t", "t", 1)
 Outcome = dict[str, tuple[str, dict | None]] | None
 
@@ -26,8 +28,8 @@ def role(item: dict[str, Any]) -> str:
     """What a transaction item is, from its operation and sort key."""
     operation, body = next(iter(item.items()))
     sort_key = body.get("Key", body.get("Item", {}))["sk"]["S"]
-    if sort_key.startswith("COUNT#"):
-        return "count"
+    if sort_key == "ACCOUNT":
+        return "account"
     if sort_key.startswith("TITLE#"):
         return "claim"
     return "holder" if operation == "ConditionCheck" else "todo"
@@ -36,11 +38,9 @@ def role(item: dict[str, Any]) -> str:
 class FakeClient:
     """Answers each transaction with the next scripted outcome, recording what was sent."""
 
-    def __init__(self, *outcomes: Outcome, todo_count: int = 0) -> None:
+    def __init__(self, *outcomes: Outcome) -> None:
         self._outcomes = list(outcomes)
-        self._todo_count = todo_count
         self.sent: list[list[dict]] = []
-        self.counters_put: list[dict] = []
 
     def transact_write_items(self, TransactItems: list[dict]) -> None:
         self.sent.append(TransactItems)
@@ -53,13 +53,6 @@ class FakeClient:
             reasons.append({"Code": code} | ({"Item": old} if old is not None else {}))
         error = {"Code": "TransactionCanceledException", "Message": "cancelled"}
         raise ClientError({"Error": error, "CancellationReasons": reasons}, "TransactWriteItems")
-
-    def query(self, **query: Any) -> dict:
-        assert (query["TableName"], query["Select"]) == ("t", "COUNT")
-        return {"Count": self._todo_count}
-
-    def put_item(self, **put: Any) -> None:
-        self.counters_put.append(put["Item"])
 
 
 def held_by(todo_id: str) -> tuple[str, dict]:
@@ -85,7 +78,7 @@ def store(client: FakeClient) -> TodoStore:
 
 
 def insert(client: FakeClient) -> None:
-    store(client).insert("user", NEW_TODO)
+    store(client).insert(CALLER, NEW_TODO)
 
 
 def roles(transaction: list[dict]) -> list[str]:
@@ -95,7 +88,7 @@ def roles(transaction: list[dict]) -> list[str]:
 def test_a_free_title_under_the_quota_is_one_transaction(back_offs: list[float]) -> None:
     client = FakeClient(None)
     insert(client)
-    assert [roles(sent) for sent in client.sent] == [["todo", "count", "claim"]]
+    assert [roles(sent) for sent in client.sent] == [["todo", "account", "claim"]]
     assert back_offs == []
 
 
@@ -116,8 +109,14 @@ def test_a_stale_claim_is_taken_over_at_once(back_offs: list[float]) -> None:
     assert back_offs == []
 
 
-def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[float]) -> None:
-    client = FakeClient({"count": ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})})
+def account(todos: int, sessions_valid_from: int = 0) -> tuple[str, dict]:
+    """A failed condition on the account item, as it stood."""
+    as_stored = {"todos": {"N": str(todos)}, "sessions_valid_from": {"N": str(sessions_valid_from)}}
+    return "ConditionalCheckFailed", as_stored
+
+
+def test_a_full_account_is_quota_exceeded_naming_the_limit(back_offs: list[float]) -> None:
+    client = FakeClient({"account": account(QUOTA)})
     with pytest.raises(QuotaExceeded) as raised:
         insert(client)
     assert raised.value.limit == QUOTA
@@ -125,20 +124,22 @@ def test_a_full_counter_is_quota_exceeded_naming_the_limit(back_offs: list[float
 
 
 def test_a_taken_title_wins_over_a_full_quota(back_offs: list[float]) -> None:
-    full = ("ConditionalCheckFailed", {"todos": {"N": str(QUOTA)}})
-    client = FakeClient({"claim": held_by("old-id"), "count": full}, {"holder": FAILED})
+    full = account(QUOTA)
+    client = FakeClient({"claim": held_by("old-id"), "account": full}, {"holder": FAILED})
     with pytest.raises(Conflict):
         insert(client)
 
 
-def test_a_missing_counter_is_started_from_a_count_then_the_write_retried(
-    back_offs: list[float],
+@pytest.mark.parametrize(
+    "stood", [FAILED, account(todos=0, sessions_valid_from=CALLER.token_issued_at + 1)]
+)
+def test_a_missing_account_or_ended_sessions_refuse_the_write_before_anything_else(
+    back_offs: list[float], stood: tuple[str, dict | None]
 ) -> None:
-    client = FakeClient({"count": FAILED}, None, todo_count=2)
-    insert(client)
-    assert [item["todos"] for item in client.counters_put] == [{"N": "2"}]
-    assert len(client.sent) == 2
-    assert back_offs == []
+    client = FakeClient({"account": stood, "claim": held_by("old-id"), "todo": FAILED})
+    with pytest.raises(SessionEnded):
+        insert(client)
+    assert len(client.sent) == 1
 
 
 def test_contention_retries_the_same_transaction_after_a_back_off(back_offs: list[float]) -> None:
@@ -162,5 +163,5 @@ def test_endless_contention_gives_up_as_unavailable_when_the_budget_is_spent(
 def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[float]) -> None:
     client = FakeClient({"todo": FAILED})
     with pytest.raises(NotFound):
-        store(client).delete("user", "some-id", Expected(title="washing"))
-    assert roles(client.sent[0]) == ["todo", "count"]
+        store(client).delete(CALLER, "some-id", Expected(title="washing"))
+    assert roles(client.sent[0]) == ["todo", "account"]

@@ -12,15 +12,15 @@ from chalicelib.domain.errors import (
     Unauthenticated,
 )
 from chalicelib.domain.todos import Expected, Status, Todo, TodoCreate, TodoPatch
-from chalicelib.domain.users import SignUp
+from chalicelib.domain.users import Caller, SignUp, User
 from chalicelib.platform.passwords import Passwords
 from chalicelib.use_cases.accounts import Accounts, Credentials
 from chalicelib.use_cases.items_by_title import ItemsByTitle
 from chalicelib.use_cases.todos_by_id import ListQuery, TodosById
-from tests.support.memory_store import MemoryTodoStore, MemoryUserStore
+from tests.support.memory_store import MemoryDatabase, MemoryTodoStore, MemoryUserStore
 from tests.support.values import PASSWORD
 
-USER = "user-1"
+NAME = "ada"
 
 
 def ticking_clock():
@@ -29,8 +29,20 @@ def ticking_clock():
 
 
 @pytest.fixture
-def store() -> MemoryTodoStore:
-    return MemoryTodoStore(quota=3)
+def database() -> MemoryDatabase:
+    return MemoryDatabase()
+
+
+@pytest.fixture
+def store(database: MemoryDatabase) -> MemoryTodoStore:
+    return MemoryTodoStore(database, quota=3)
+
+
+@pytest.fixture
+def caller(database: MemoryDatabase) -> Caller:
+    user = User("user-1", NAME, "ada@example.com", "2026-01-01T00:00:00.000Z")
+    MemoryUserStore(database).create(user, "a hash")
+    return Caller(user.id, token_issued_at=1_000)
 
 
 @pytest.fixture
@@ -43,29 +55,29 @@ def board(store: MemoryTodoStore) -> ItemsByTitle:
     return ItemsByTitle(store, ticking_clock())
 
 
-def test_a_status_patch_is_a_new_version_without_a_read(todos: TodosById) -> None:
-    created = todos.create(USER, TodoCreate("washing"))
-    done = todos.update(USER, created.id, TodoPatch(status=Status.DONE), if_match=(1,))
+def test_a_status_patch_is_a_new_version(todos: TodosById, caller: Caller) -> None:
+    created = todos.create(caller, TodoCreate("washing"))
+    done = todos.update(caller, created.id, TodoPatch(status=Status.DONE), if_match=(1,))
     assert (done.status, done.version, done.title) == (Status.DONE, 2, "washing")
 
 
-def test_an_empty_patch_changes_nothing(todos: TodosById) -> None:
-    created = todos.create(USER, TodoCreate("washing"))
-    assert todos.update(USER, created.id, TodoPatch(), if_match=None) == created
+def test_an_empty_patch_changes_nothing(todos: TodosById, caller: Caller) -> None:
+    created = todos.create(caller, TodoCreate("washing"))
+    assert todos.update(caller, created.id, TodoPatch(), if_match=None) == created
 
 
-def test_a_rename_onto_a_held_title_is_a_conflict(todos: TodosById) -> None:
-    todos.create(USER, TodoCreate("taken"))
-    mine = todos.create(USER, TodoCreate("mine"))
+def test_a_rename_onto_a_held_title_is_a_conflict(todos: TodosById, caller: Caller) -> None:
+    todos.create(caller, TodoCreate("taken"))
+    mine = todos.create(caller, TodoCreate("mine"))
     with pytest.raises(Conflict):
-        todos.update(USER, mine.id, TodoPatch(title="taken"), if_match=None)
+        todos.update(caller, mine.id, TodoPatch(title="taken"), if_match=None)
 
 
-def test_a_rename_with_a_stale_if_match_is_refused(todos: TodosById) -> None:
-    created = todos.create(USER, TodoCreate("washing"))
-    todos.update(USER, created.id, TodoPatch(status=Status.DONE), if_match=None)
+def test_a_rename_with_a_stale_if_match_is_refused(todos: TodosById, caller: Caller) -> None:
+    created = todos.create(caller, TodoCreate("washing"))
+    todos.update(caller, created.id, TodoPatch(status=Status.DONE), if_match=None)
     with pytest.raises(PreconditionFailed):
-        todos.update(USER, created.id, TodoPatch(title="laundry"), if_match=(1,))
+        todos.update(caller, created.id, TodoPatch(title="laundry"), if_match=(1,))
 
 
 class ChangesOnceUnderARename(MemoryTodoStore):
@@ -73,63 +85,68 @@ class ChangesOnceUnderARename(MemoryTodoStore):
 
     raced = False
 
-    def replace(self, user_id: str, current: Todo, changed: Todo) -> None:
+    def replace(self, caller: Caller, current: Todo, changed: Todo) -> None:
         if not self.raced:
             self.raced = True
-            self.change(user_id, current.id, TodoPatch(status=Status.DONE), "t", Expected())
-        super().replace(user_id, current, changed)
+            self.update(caller, current.id, TodoPatch(status=Status.DONE), "t", Expected())
+        super().replace(caller, current, changed)
 
 
-def test_a_rename_racing_another_change_reads_again_and_keeps_both_changes() -> None:
-    store = ChangesOnceUnderARename()
-    todos = TodosById(store, ticking_clock())
-    created = todos.create(USER, TodoCreate("washing"))
-    renamed = todos.update(USER, created.id, TodoPatch(title="laundry"), if_match=None)
+def test_a_rename_racing_another_change_reads_again_and_keeps_both_changes(
+    database: MemoryDatabase, caller: Caller
+) -> None:
+    todos = TodosById(ChangesOnceUnderARename(database), ticking_clock())
+    created = todos.create(caller, TodoCreate("washing"))
+    renamed = todos.update(caller, created.id, TodoPatch(title="laundry"), if_match=None)
     assert (renamed.title, renamed.status, renamed.version) == ("laundry", Status.DONE, 3)
 
 
-def test_the_same_race_with_if_match_is_a_failed_precondition() -> None:
-    todos = TodosById(ChangesOnceUnderARename(), ticking_clock())
-    created = todos.create(USER, TodoCreate("washing"))
+def test_the_same_race_with_if_match_is_a_failed_precondition(
+    database: MemoryDatabase, caller: Caller
+) -> None:
+    todos = TodosById(ChangesOnceUnderARename(database), ticking_clock())
+    created = todos.create(caller, TodoCreate("washing"))
     with pytest.raises(PreconditionFailed):
-        todos.update(USER, created.id, TodoPatch(title="laundry"), if_match=(1,))
+        todos.update(caller, created.id, TodoPatch(title="laundry"), if_match=(1,))
 
 
 @pytest.mark.parametrize("todo_id", ["nope", "x" * 300, "01arz3ndektsv4rrffq69g5fav"])
-def test_an_id_no_todo_could_have_is_not_found(todos: TodosById, todo_id: str) -> None:
+def test_an_id_no_todo_could_have_is_not_found(
+    todos: TodosById, caller: Caller, todo_id: str
+) -> None:
     with pytest.raises(NotFound):
-        todos.get(USER, todo_id)
+        todos.get(caller.user_id, todo_id)
     with pytest.raises(NotFound):
-        todos.delete(USER, todo_id, if_match=None)
+        todos.delete(caller, todo_id, if_match=None)
 
 
-def test_a_list_pages_in_creation_order(todos: TodosById) -> None:
-    made = [todos.create(USER, TodoCreate(f"t{n}")).id for n in range(3)]
-    first = todos.list(USER, ListQuery(limit=2))
-    rest = todos.list(USER, ListQuery(limit=2, after_id=first.todos[-1].id))
+def test_a_list_pages_in_creation_order(todos: TodosById, caller: Caller) -> None:
+    made = [todos.create(caller, TodoCreate(f"t{n}")).id for n in range(3)]
+    first = todos.list(caller.user_id, ListQuery(limit=2))
+    rest = todos.list(caller.user_id, ListQuery(limit=2, after_id=first.todos[-1].id))
     assert ([t.id for t in first.todos], first.more) == (made[:2], True)
     assert ([t.id for t in rest.todos], rest.more) == (made[2:], False)
 
 
-def test_the_v1_board_creates_a_held_title_as_a_no_op(board: ItemsByTitle) -> None:
-    board.create(USER, "washing")
-    assert [t.title for t in board.create(USER, "washing")] == ["washing"]
+def test_the_v1_board_creates_a_held_title_as_a_no_op(board: ItemsByTitle, caller: Caller) -> None:
+    board.create(caller, "washing")
+    assert [t.title for t in board.create(caller, "washing")] == ["washing"]
 
 
-def test_the_v1_board_marks_done_and_deletes_by_title(board: ItemsByTitle) -> None:
-    board.create(USER, "washing")
-    board.create(USER, "ironing")
-    assert [t.status for t in board.mark_done(USER, "washing")] == [Status.DONE, Status.PENDING]
-    assert [t.title for t in board.delete(USER, "washing")] == ["ironing"]
+def test_the_v1_board_marks_done_and_deletes_by_title(board: ItemsByTitle, caller: Caller) -> None:
+    board.create(caller, "washing")
+    board.create(caller, "ironing")
+    assert [t.status for t in board.mark_done(caller, "washing")] == [Status.DONE, Status.PENDING]
+    assert [t.title for t in board.delete(caller, "washing")] == ["ironing"]
     with pytest.raises(NotFound):
-        board.mark_done(USER, "washing")
+        board.mark_done(caller, "washing")
 
 
-def test_the_v1_board_stops_at_the_quota(board: ItemsByTitle) -> None:
+def test_the_v1_board_stops_at_the_quota(board: ItemsByTitle, caller: Caller) -> None:
     for title in ("a", "b", "c"):
-        board.create(USER, title)
+        board.create(caller, title)
     with pytest.raises(QuotaExceeded):
-        board.create(USER, "d")
+        board.create(caller, "d")
 
 
 @pytest.fixture

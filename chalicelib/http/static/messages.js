@@ -20,6 +20,7 @@ const FIXED = {
 export const SESSION_MESSAGES = {
   expired: "Your session has expired. Please log in again; anything you were typing is kept.",
   invalid: "Your session is no longer valid. Please log in again.",
+  revoked: "This session was ended (logged out everywhere, or the password changed). Please log in again.",
   missing: "Please log in to see your list.",
 };
 
