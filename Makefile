@@ -13,7 +13,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench package deploy destroy clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -50,13 +50,16 @@ format: venv ## ruff fixes and formats what it can
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Performance (docs/PERFORMANCE.md). load drives make run's server, or a
+# Tools (tools/, docs/PERFORMANCE.md). load drives make run's server, or a
 # private stack of its own when nothing answers on PORT; bench rewrites the doc.
-load: venv ## concurrent clients against make run's server; LOAD_ARGS=--help lists options
-	$(BIN)/python -m tests.perf.load --url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+load: venv ## Locust, headless, a fixed number of requests to make run's server; LOAD_ARGS=--help
+	$(BIN)/python -m tools.load --url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
 
 bench: venv ## measure against the floors and rewrite docs/PERFORMANCE.md; BENCH_ARGS=--help
-	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+screenshot: venv ## docs/screenshot.png, the README's picture of the page, in Debian's Chromium
+	$(BIN)/python -m tools.screenshot
 
 # Deployment (docs/DEPLOY.md). package needs only the package index; deploy and
 # destroy check for the aws CLI and credentials before doing anything else.

@@ -1,7 +1,7 @@
 """The local stack's parts: an embedded DynamoDB (moto's server), its table, and server processes.
 
-`make run` (infra/launcher.py) puts them together; the HTTP-level, browser
-and perf tests use them to start the same stack on free ports. Nothing here
+`make run` (infra/launcher.py) puts them together; infra/local_stack.py
+starts the same stack on free ports for the tests and tools. Nothing here
 reaches AWS: every process gets dummy credentials and an explicit endpoint.
 
 A server process runs infra/local_server.py. It exits when its parent closes
@@ -162,14 +162,6 @@ def spawn_server(
     )
     process.nonce = nonce
     return process
-
-
-def start_chalice(
-    port: int, endpoint_url: str, secret: str, *, extra_env: Mapping[str, str] = {}
-) -> ServerProcess:
-    """The local server on 127.0.0.1:port, without reload, in a process group of its own."""
-    env = server_env(endpoint_url, secret, extra_env)
-    return spawn_server(["--port", str(port)], env, start_new_session=True)
 
 
 def wait_until_serving(

@@ -1,16 +1,17 @@
-"""What the browser tests repeat: accounts made over HTTP, and the page driven as a person would."""
+"""What the browser tests repeat: accounts made over HTTP (tests/support), and the page driven."""
 
 import json
 import re
-import urllib.request
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
 from playwright.sync_api import Locator, Page, expect
 
-PASSWORD = "correct horse battery"
+from tests.support.api import V2
+from tests.support.client import http_client
+from tests.support.values import PASSWORD
+
 SESSION_KEY = "todo.session"
 
 
@@ -24,31 +25,13 @@ class Account:
         return f"{self.username}@example.com"
 
 
-def unique(prefix: str = "user") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def post_json(base_url: str, path: str, body: dict, headers: dict | None = None) -> dict:
-    request = urllib.request.Request(  # noqa: S310 (loopback only)
-        base_url + path,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read() or b"{}")
-
-
 def create_account(base_url: str, username: str | None = None) -> Account:
-    account = Account(username or unique())
-    body = {"username": account.username, "email": account.email, "password": PASSWORD}
-    post_json(base_url, "v2/users", body)
-    return account
+    """An account made over HTTP, as another device would."""
+    return Account(V2(http_client(base_url)).sign_up(username))
 
 
 def api_token(base_url: str, account: Account) -> str:
-    body = {"username": account.username, "password": account.password}
-    return post_json(base_url, "v2/auth/token", body)["access_token"]
+    return V2(http_client(base_url)).log_in(account.username)
 
 
 def expired_copy(token: str, secret: str) -> str:

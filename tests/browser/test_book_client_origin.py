@@ -24,7 +24,9 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Site
-from tests.browser.page_kit import PASSWORD, post_json, unique
+from tests.support.api import V1, board
+from tests.support.client import http_client
+from tests.support.values import PASSWORD, unique
 
 CLIENT_PAGE = "<!doctype html><title>book client</title><script src='client.js'></script>"
 # The book client's requests against the API named in ?api=. Each names the
@@ -129,22 +131,11 @@ def record_requests(page: Page) -> list[dict]:
     return requests
 
 
-def board(pending: list[str], done: list[str]) -> dict:
-    return {
-        "pending_items": [{"title": t, "status": "PENDING"} for t in pending],
-        "done_items": [{"title": t, "status": "DONE"} for t in done],
-        "pending_item_count": len(pending),
-        "done_item_count": len(done),
-    }
-
-
 def test_the_books_react_client_logs_in_and_works_its_list_from_another_origin(
     page: Page, site: Site, other_origin: str
 ) -> None:
     # GIVEN an account, and the book's client served from another origin
-    name = unique("book")
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
-    post_json(site.base_url, "v1/user/create", body)
+    name = V1(http_client(site.base_url)).sign_up(unique("book"))
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     requests = record_requests(page)

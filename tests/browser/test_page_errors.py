@@ -1,7 +1,6 @@
 """Failures a person meets, in plain words, with nothing they typed lost."""
 
-import json
-import urllib.request
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -18,6 +17,8 @@ from tests.browser.page_kit import (
     store_token,
     stored_session,
 )
+from tests.support.api import bearer
+from tests.support.client import http_client
 
 NETWORK_DOWN = "Can\u2019t reach the server. Check your connection, then try again."
 
@@ -216,12 +217,8 @@ def _list(site: Site, token: str) -> list[dict]:
     return _send(site, token, "GET", "v2/todos")["items"]
 
 
-def _send(site: Site, token: str, method: str, path: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(  # noqa: S310 (loopback only)
-        site.base_url + path,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method=method,
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read() or b"{}")
+def _send(site: Site, token: str, method: str, path: str, body: dict | None = None) -> Any:
+    """A change made elsewhere, such as on another device; it must succeed."""
+    reply = http_client(site.base_url)(method, path, body, bearer(token))
+    assert reply.status < 300, reply
+    return reply.body

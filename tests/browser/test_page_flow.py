@@ -12,8 +12,8 @@ from tests.browser.page_kit import (
     item,
     log_in,
     stored_session,
-    unique,
 )
+from tests.support.values import unique
 
 
 def test_a_new_person_signs_up_and_works_through_their_list(page: Page) -> None:

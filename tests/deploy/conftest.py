@@ -22,6 +22,7 @@ from moto import mock_aws
 from chalicelib import dependencies
 from infra.dev_stack import OFFLINE_AWS_ENV
 from tests.deploy.support import STAGES, Deployment, Packaged, deploy_to_moto, make_package
+from tests.support.client import Send, in_process
 
 if "moto.moto_api" in sys.modules:
     raise RuntimeError("moto.moto_api was imported before the deploy tests could enable recording")
@@ -77,9 +78,9 @@ def deployment(
 
 
 @pytest.fixture
-def deployed_client(deployment: Deployment) -> Iterator[Client]:
+def deployed(deployment: Deployment) -> Iterator[Send]:
     """The app in process, in the simulated stage, on the deployment's resources."""
     from app import app
 
     with Client(app, stage_name=SIMULATED_STAGE) as client:
-        yield client
+        yield in_process(client)

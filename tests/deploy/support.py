@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from chalice.test import Client
 
 from infra.template import FUNCTION, LOG_GROUP, SECRET, TABLE
-from tests.support.values import PASSWORD
+from tests.support.api import V1, board, credentials
+from tests.support.client import Send
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
@@ -138,32 +138,13 @@ def deploy_to_moto(packaged: Packaged) -> Deployment:
 # --- the book's walk-through ---------------------------------------------------------
 
 NAME = "maxwell"
-LOGIN = {"username": NAME, "password": PASSWORD}
+LOGIN = credentials(NAME)
 
 
-def send(client: Client, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if token:
-        headers["token"] = token
-    payload = json.dumps(body) if body is not None else None
-    return client.http.request(method, path, headers=headers, body=payload)
-
-
-def sign_up_and_log_in(client: Client, name: str = NAME) -> str:
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
-    assert send(client, "POST", "/v1/user/create", body).status_code == 201
-    response = send(client, "POST", "/v1/auth/login", {**LOGIN, "username": name})
-    assert response.status_code == 200, response.body
-    return response.json_body["token"]
-
-
-def board(pending: tuple[str, ...] = (), done: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "pending_items": [{"title": title, "status": "PENDING"} for title in pending],
-        "done_items": [{"title": title, "status": "DONE"} for title in done],
-        "pending_item_count": len(pending),
-        "done_item_count": len(done),
-    }
+def sign_up_and_log_in(send: Send, name: str = NAME) -> str:
+    """The book's user, through v1; returns their token."""
+    v1 = V1(send)
+    return v1.log_in(v1.sign_up(name))
 
 
 def book_steps() -> list[tuple[str, str, dict | None, dict[str, Any]]]:

@@ -8,7 +8,6 @@ statements in each stage's template.
 """
 
 import pytest
-from chalice.test import Client
 
 from infra.template import SECRET, TABLE
 from tests.deploy.iam_policy import (
@@ -18,7 +17,9 @@ from tests.deploy.iam_policy import (
     recorded_calls,
     role_statements,
 )
-from tests.deploy.support import Packaged, book_steps, send, sign_up_and_log_in, stand_in_values
+from tests.deploy.support import Packaged, book_steps, sign_up_and_log_in, stand_in_values
+from tests.support.api import auth
+from tests.support.client import Send
 
 # tests/routes/conftest.py makes and drops a table per test through the service's
 # own client; the service never does.
@@ -48,12 +49,12 @@ def denied_calls(packaged: Packaged, calls: list[Call]) -> set[tuple[str, str]]:
 
 @pytest.mark.after_all_others
 def test_the_policy_allows_every_call_the_service_made_in_this_session(
-    packages: dict[str, Packaged], deployed_client: Client
+    packages: dict[str, Packaged], deployed: Send
 ) -> None:
     # GIVEN at least the walk-through's calls, on top of whatever ran before this test
-    token = sign_up_and_log_in(deployed_client)
+    token = sign_up_and_log_in(deployed)
     for method, path, body, _ in book_steps():
-        send(deployed_client, method, path, body, token)
+        deployed(method, path, body, auth(token))
     calls = [c for c in recorded_calls() if c.operation not in TEST_SETUP_OPERATIONS]
     assert {c.operation for c in calls} >= WALK_THROUGH_OPERATIONS
     # THEN every permission they needed is granted in every stage

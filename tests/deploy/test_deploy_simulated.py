@@ -10,10 +10,11 @@ from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.deploy.support import LOGIN, Deployment, book_steps, send, sign_up_and_log_in
+from tests.deploy.support import LOGIN, Deployment, book_steps, sign_up_and_log_in
+from tests.support.api import auth
+from tests.support.client import Send
 
 
 def secret_reads() -> list[str]:
@@ -30,17 +31,17 @@ def config_errors(captured: str) -> list[dict[str, Any]]:
 
 
 def test_the_books_walk_through_works_on_the_deployed_resources(
-    deployed_client: Client, deployment: Deployment
+    deployed: Send, deployment: Deployment
 ) -> None:
     # GIVEN a cold container whose secret lives in Secrets Manager
     reads = secret_reads()
-    token = sign_up_and_log_in(deployed_client)
+    token = sign_up_and_log_in(deployed)
     # WHEN the book's steps run, THEN each answers with the expected state, as does a read after it
     for method, path, body, expected in book_steps():
-        response = send(deployed_client, method, path, body, token)
-        assert (response.status_code, response.json_body) == (200, expected), (method, path, body)
-        read = send(deployed_client, "GET", "/v1/item/get", token=token)
-        assert read.json_body == expected
+        response = deployed(method, path, body, auth(token))
+        assert (response.status, response.body) == (200, expected), (method, path, body)
+        read = deployed("GET", "/v1/item/get", None, auth(token))
+        assert read.body == expected
     # AND the secret was fetched once for the container (its current version, and the
     # previous one, which a fresh stack does not have yet), the data sits in the stack's table
     assert reads == ["GetSecretValue", "GetSecretValue"]
@@ -49,22 +50,22 @@ def test_the_books_walk_through_works_on_the_deployed_resources(
 
 
 def test_a_cold_start_without_the_secret_fails_loudly_and_uses_no_default(
-    deployed_client: Client, deployment: Deployment, capsys: pytest.CaptureFixture[str]
+    deployed: Send, deployment: Deployment, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a token issued while the secret existed
-    token = sign_up_and_log_in(deployed_client)
+    token = sign_up_and_log_in(deployed)
     # WHEN the secret is gone and a new container starts
     boto3.client("secretsmanager").delete_secret(
         SecretId=deployment.secret_arn, ForceDeleteWithoutRecovery=True
     )
     dependencies.reset()
     capsys.readouterr()
-    login = send(deployed_client, "POST", "/v1/auth/login", LOGIN)
-    items = send(deployed_client, "GET", "/v1/item/get", token=token)
+    login = deployed("POST", "/v1/auth/login", LOGIN)
+    items = deployed("GET", "/v1/item/get", None, auth(token))
     # THEN nothing is signed or verified: both answer 503, and each logs a critical config_error
     for response in (login, items):
-        assert response.status_code == 503
-        assert response.json_body["type"] == "/problems/service-unavailable"
+        assert response.status == 503
+        assert response.body["type"] == "/problems/service-unavailable"
     assert "token" not in login.headers
     errors = config_errors(capsys.readouterr().out)
     assert len(errors) == 2
@@ -75,10 +76,10 @@ def test_a_cold_start_without_the_secret_fails_loudly_and_uses_no_default(
 
 
 def test_a_jwt_secret_beside_the_arn_is_refused_never_used_as_a_fallback(
-    deployed_client: Client, deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+    deployed: Send, deployment: Deployment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a user, and a managed secret that has gone missing
-    sign_up_and_log_in(deployed_client)
+    sign_up_and_log_in(deployed)
     boto3.client("secretsmanager").delete_secret(
         SecretId=deployment.secret_arn, ForceDeleteWithoutRecovery=True
     )
@@ -86,15 +87,15 @@ def test_a_jwt_secret_beside_the_arn_is_refused_never_used_as_a_fallback(
     monkeypatch.setenv("JWT_SECRET", "a-local-secret-that-is-long-enough-0123456789")
     dependencies.reset()
     # THEN the service refuses to serve rather than sign with it
-    response = send(deployed_client, "POST", "/v1/auth/login", LOGIN)
-    assert response.status_code == 503
+    response = deployed("POST", "/v1/auth/login", LOGIN)
+    assert response.status == 503
 
 
 def test_rotating_the_secret_logs_nobody_out_and_a_second_rotation_retires_the_first_key(
-    deployed_client: Client, deployment: Deployment
+    deployed: Send, deployment: Deployment
 ) -> None:
     # GIVEN a token signed with the current secret
-    old_token = sign_up_and_log_in(deployed_client)
+    old_token = sign_up_and_log_in(deployed)
     secrets = boto3.client("secretsmanager")
 
     def rotate() -> None:
@@ -107,14 +108,14 @@ def test_rotating_the_secret_logs_nobody_out_and_a_second_rotation_retires_the_f
 
     # WHEN the secret is rotated, THEN the old token still works, as does a fresh login
     rotate()
-    assert send(deployed_client, "GET", "/v1/item/get", token=old_token).status_code == 200
-    fresh = sign_up_and_log_in(deployed_client, "ada")
-    assert send(deployed_client, "GET", "/v1/item/get", token=fresh).status_code == 200
+    assert deployed("GET", "/v1/item/get", None, auth(old_token)).status == 200
+    fresh = sign_up_and_log_in(deployed, "ada")
+    assert deployed("GET", "/v1/item/get", None, auth(fresh)).status == 200
     # WHEN it is rotated again, THEN the first key's token is refused and the second's is not
     rotate()
-    refused = send(deployed_client, "GET", "/v1/item/get", token=old_token)
-    assert (refused.status_code, refused.json_body["reason"]) == (401, "invalid")
-    assert send(deployed_client, "GET", "/v1/item/get", token=fresh).status_code == 200
+    refused = deployed("GET", "/v1/item/get", None, auth(old_token))
+    assert (refused.status, refused.body["reason"]) == (401, "invalid")
+    assert deployed("GET", "/v1/item/get", None, auth(fresh)).status == 200
 
 
 def test_deleting_the_stack_keeps_the_table_and_its_data(deployment: Deployment) -> None:

@@ -9,7 +9,6 @@ Secrets Manager through botocore's AWS_ENDPOINT_URL_SECRETS_MANAGER.
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,10 +22,11 @@ from typing import Any
 import boto3
 import pytest
 
-from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from infra.dev_stack import OFFLINE_AWS_ENV, create_table
+from infra.local_stack import embedded_database
 from infra.template import FUNCTION, SECRET, TABLE
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
-from tests.support.values import PASSWORD
+from tests.support.api import credentials, v1_account, v2_account
 
 STAGE = "prod"
 BOTO3_CACHE = PROJECT_DIR / "out" / ".cache"
@@ -107,9 +107,7 @@ def proxy_event(
 
 def every_route() -> list[tuple[dict, int]]:
     """One request to each route the app has, in an order that works, with its status."""
-    v1_user = {"name": "maxwell", "email": "maxwell@example.com", "password": PASSWORD}
-    v1_login = {"username": "maxwell", "password": PASSWORD}
-    v2_user = {"username": "ada", "email": "ada@example.com", "password": PASSWORD}
+    v1_user, v1_login, v2_user = v1_account("maxwell"), credentials("maxwell"), v2_account("ada")
     token = {"token": "<token>"}
     bearer = {"Authorization": "Bearer <access_token>"}
     todo, todo_path = "/v2/todos/{todo_id}", "/v2/todos/<todo_id>"
@@ -128,7 +126,7 @@ def every_route() -> list[tuple[dict, int]]:
         (proxy_event("POST", "/v1/item/edit", washing, token), 200),
         (proxy_event("POST", "/v1/item/delete", washing, token), 200),
         (proxy_event("POST", "/v2/users", v2_user), 201),
-        (proxy_event("POST", "/v2/auth/token", {"username": "ada", "password": PASSWORD}), 200),
+        (proxy_event("POST", "/v2/auth/token", credentials("ada")), 200),
         (proxy_event("POST", "/v2/todos", {"title": "washing"}, bearer), 201),
         (proxy_event("GET", "/v2/todos", None, bearer), 200),
         (proxy_event("GET", todo, None, bearer, todo_path), 200),
@@ -186,21 +184,11 @@ def boto3_for(version: str) -> Path:
 
 @pytest.fixture(scope="module")
 def aws_endpoint() -> Iterator[str]:
-    saved = {name: os.environ.get(name) for name in OFFLINE_AWS_ENV}
-    server = EmbeddedDynamoDB()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-        _restore_environment(saved)
-
-
-def _restore_environment(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    """The embedded database, with this process's AWS clients given its dummy credentials."""
+    with embedded_database() as endpoint, pytest.MonkeyPatch.context() as patch:
+        for name, value in OFFLINE_AWS_ENV.items():
+            patch.setenv(name, value)
+        yield endpoint
 
 
 def run_handler(

@@ -5,16 +5,12 @@ never through the launcher's internals, so the tests see what a person sees.
 """
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from infra.preflight import listen
 
@@ -142,21 +138,3 @@ def wait_listening(port: int, timeout: float = 10) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"nothing listens on port {port} after {timeout} s")
         time.sleep(0.05)
-
-
-def request(
-    base_url: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], Any]:
-    """One request; (status, headers, body parsed as JSON when it is JSON)."""
-    data = None if body is None else json.dumps(body).encode()
-    sent = {"Content-Type": "application/json"} if data else {}
-    call = urllib.request.Request(  # noqa: S310 - loopback only
-        base_url + path, data=data, method=method, headers={**sent, **(headers or {})}
-    )
-    try:
-        with urllib.request.urlopen(call, timeout=10) as reply:  # noqa: S310
-            status, reply_headers, raw = reply.status, dict(reply.headers), reply.read()
-    except urllib.error.HTTPError as error:
-        status, reply_headers, raw = error.code, dict(error.headers), error.read()
-    is_json = "json" in reply_headers.get("Content-Type", "") and raw
-    return status, reply_headers, json.loads(raw) if is_json else raw.decode()

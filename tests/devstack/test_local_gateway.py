@@ -10,7 +10,9 @@ import json
 import pytest
 
 from infra.template import GATEWAY_PROBLEMS, gateway_response
-from tests.devstack.support import EXPIRE_MINUTES, Run, request
+from tests.devstack.support import EXPIRE_MINUTES, Run
+from tests.support.api import V2, credentials
+from tests.support.client import http_client
 
 SECRET_LOOKING = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl"
 
@@ -32,7 +34,7 @@ def test_an_unknown_route_gets_the_deployed_gateways_404_problem_echoing_nothing
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
 
-    status, reply_headers, body = request(serving.base_url, method, path, None, headers)
+    status, reply_headers, body = http_client(serving.base_url)(method, path, None, headers)
 
     assert reply_headers["Content-Type"] == "application/problem+json"
     assert (status, body) == deployed_answer(body["request_id"])
@@ -44,11 +46,10 @@ def test_an_unknown_route_gets_the_deployed_gateways_404_problem_echoing_nothing
 
 def test_a_setting_given_to_make_reaches_the_app_over_the_stage_default(serving: Run) -> None:
     # conftest started `make run TOKEN_EXPIRE_MINUTES=7`; .chalice/config.json says 60
-    user = {"username": "setting-check", "password": "a long password"}
-    sign_up = {**user, "email": "setting-check@example.com"}
-    assert request(serving.base_url, "POST", "/v2/users", sign_up)[0] == 201
+    send = http_client(serving.base_url)
+    name = V2(send).sign_up()
 
-    status, _, grant = request(serving.base_url, "POST", "/v2/auth/token", user)
+    status, _, grant = send("POST", "/v2/auth/token", credentials(name))
 
     assert status == 200
     assert grant["expires_in"] == int(EXPIRE_MINUTES) * 60

@@ -21,9 +21,9 @@ from tests.devstack.support import (
     Run,
     make_run,
     python_launcher,
-    request,
     wait_listening,
 )
+from tests.support.client import http_client
 
 
 def finished(run: Run, within: float) -> float:
@@ -65,7 +65,7 @@ def test_a_second_make_run_on_a_serving_port_exits_at_once_naming_the_port(
 
     assert finished(second, within=5) < 5
     assert_one_line_naming(second, serving.port)
-    assert request(serving.base_url, "GET", "/v1/auth/ping")[0] == 200
+    assert http_client(serving.base_url)("GET", "/v1/auth/ping")[0] == 200
 
 
 def test_a_port_held_by_another_program_stops_make_run_at_once_naming_the_port(

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from infra.dev_stack import free_port
-from tests.devstack.support import PROJECT_DIR, Run, group_members, make_run, request
+from tests.devstack.support import PROJECT_DIR, Run, group_members, make_run
+from tests.support.client import http_client
 
 COPIED = [
     "app.py",
@@ -96,7 +97,7 @@ def test_its_own_log_and_files_outside_the_code_never_restart_it(stack: Run, cop
     round_ = 0
     while time.monotonic() < deadline:
         round_ += 1
-        answered.append(request(stack.base_url, "GET", "/v1/auth/ping")[0])
+        answered.append(http_client(stack.base_url)("GET", "/v1/auth/ping")[0])
         write_noise(copy, round_)
         time.sleep(0.05)
 
@@ -110,12 +111,12 @@ def test_its_own_log_and_files_outside_the_code_never_restart_it(stack: Run, cop
 def test_a_code_change_restarts_it_within_about_a_second_naming_the_file(
     stack: Run, copy: Path
 ) -> None:
-    assert request(stack.base_url, "GET", "/v0/reloaded")[0] == 404
+    assert http_client(stack.base_url)("GET", "/v0/reloaded")[0] == 404
 
     changed = time.monotonic()
     with (copy / "app.py").open("a") as app:
         app.write(NEW_ROUTE)
-    while request(stack.base_url, "GET", "/v0/reloaded")[0] != 200:
+    while http_client(stack.base_url)("GET", "/v0/reloaded")[0] != 200:
         assert time.monotonic() - changed < 5, stack.output()
         time.sleep(0.05)
 
@@ -152,7 +153,7 @@ def test_code_that_fails_to_load_is_reported_once_and_the_fix_serves_again(
     module.write_text(working)
     wait_for(stack, "serving again", served + 1)
 
-    assert request(stack.base_url, "GET", "/v1/auth/ping")[0] == 200
+    assert http_client(stack.base_url)("GET", "/v1/auth/ping")[0] == 200
     assert stack.output().count("exited with code") == 1
     assert "Fatal Python error" not in stack.output()
 
@@ -166,7 +167,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def test_idle_it_uses_next_to_no_cpu(stack: Run) -> None:
-    assert request(stack.base_url, "GET", "/v1/auth/ping")[0] == 200
+    assert http_client(stack.base_url)("GET", "/v1/auth/ping")[0] == 200
     time.sleep(0.5)  # whatever answering took is over
     pids = [int(member.split()[0]) for member in group_members(stack.process.pid)]
     before = cpu_seconds(pids)

@@ -18,8 +18,9 @@ from tests.devstack.support import (
     group_members,
     make_run,
     port_is_free,
-    request,
 )
+from tests.support.api import V2, bearer
+from tests.support.client import http_client
 
 CYCLES = 20
 SIGNALS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
@@ -86,13 +87,11 @@ def test_a_token_from_an_earlier_run_gets_401_like_its_vanished_data(tmp_path: P
     # GIVEN a user with a token from one run
     port = free_port()
     first = make_run(port, tmp_path / "first.log")
-    user = {"username": "ada", "email": "ada@example.com", "password": "a long password"}
     try:
         first.wait_ready()
-        assert request(first.base_url, "POST", "/v2/users", user)[0] == 201
-        login = {"username": user["username"], "password": user["password"]}
-        token = request(first.base_url, "POST", "/v2/auth/token", login)[2]["access_token"]
-        assert request(first.base_url, "GET", "/v2/todos", None, bearer(token))[0] == 200
+        earlier = V2(http_client(first.base_url))
+        token = earlier.log_in(earlier.sign_up("ada"))
+        assert earlier.list(token).status == 200
     finally:
         stop_cleanly(first, signal.SIGINT)
         first.kill()
@@ -104,14 +103,10 @@ def test_a_token_from_an_earlier_run_gets_401_like_its_vanished_data(tmp_path: P
         # THEN the old token is refused, for reads and writes alike
         todo = {"title": "written by a ghost"}
         for method, path, body in [("GET", "/v2/todos", None), ("POST", "/v2/todos", todo)]:
-            status, _, problem = request(second.base_url, method, path, body, bearer(token))
+            status, _, problem = http_client(second.base_url)(method, path, body, bearer(token))
             assert (status, problem["reason"]) == (401, "invalid")
-        # AND the user is gone with the data, so the same sign-up works again
-        assert request(second.base_url, "POST", "/v2/users", user)[0] == 201
+        # AND the user is gone with the data, so the same sign-up works again (201)
+        V2(http_client(second.base_url)).sign_up("ada")
     finally:
         stop_cleanly(second, signal.SIGTERM)
         second.kill()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

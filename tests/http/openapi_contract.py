@@ -1,190 +1,135 @@
 """Every reply the HTTP-level suite receives is checked against chalicelib/http/openapi.json.
 
-For the documented operation and status, the check covers: that the status is
-listed, the Content-Type, the body against its schema, and each documented
-header (present when required, and matching its schema when sent). Schemas
-are JSON Schema 2020-12, as OpenAPI 3.1 says, validated with `jsonschema`
-against the whole document so `$ref`s resolve as they do for any client.
+openapi-core validates each reply to a documented operation: that its
+status is listed, its Content-Type, its body against the schema, and each
+documented header (present when required, matching its schema when sent),
+with OpenAPI 3.1's JSON Schema. What is left here is a thin shim for the
+answers API Gateway gives itself, which the document cannot list, and each
+is checked for what it is instead:
 
-Two kinds of reply are not the app's, so the document cannot list them, and
-each is checked for what it is instead:
-
-* an unlisted method on a documented path: the app's own 405 problem, whose
-  Allow header must name exactly the documented methods (CORS preflights,
-  OPTIONS, are answered by API Gateway / `chalice local` and pass unchecked);
-* an undocumented path: the gateway's 404 problem (infra/template.py's answer
-  for API Gateway's "missing authentication token", which the local server
-  gives too), which never reaches the app.
+* an undocumented path, or one with an empty segment: the gateway's 404
+  problem (infra/template.py's answer for API Gateway's "missing
+  authentication token", which the local server gives too,
+  infra/local_server.no_route_reply), which never reaches the app;
+* an unlisted method on a documented path: a 405 problem whose Allow header
+  names exactly the documented methods; CORS preflights (OPTIONS) are
+  answered by API Gateway and `chalice local` from the routes' CORS
+  settings, and pass unchecked.
 """
 
 import json
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from openapi_core import Config, OpenAPI
+from openapi_core.deserializing.media_types.util import plain_loads
+from openapi_core.exceptions import OpenAPIError
+from openapi_core.templating.paths.exceptions import (
+    OperationNotFound,
+    PathNotFound,
+    ServerNotFound,
+)
+from openapi_core.templating.paths.finders import APICallPathFinder
+from openapi_core.testing import MockRequest, MockResponse
 
 from chalicelib.http.openapi import OPENAPI_PATH
 from infra.local_server import no_route_reply
 
-SPEC_URI = "urn:todo-service:openapi.json"
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+HOST = "http://127.0.0.1"
 
 
 class ContractViolation(AssertionError):
     """A reply that the published OpenAPI document does not allow."""
 
 
-class Contract:
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        resource = DRAFT202012.create_resource(document)
-        self._registry = Registry().with_resource(SPEC_URI, resource)
-        self._validators: dict[str, Draft202012Validator] = {}
-        # Templates with fewer parameters first, so a literal path beats a template.
-        self._templates = sorted(document["paths"], key=lambda template: template.count("{"))
-
-    @classmethod
-    def load(cls, path: Path) -> "Contract":
-        return cls(json.loads(path.read_text(encoding="utf-8")))
-
-    def check(
-        self, method: str, target: str, status: int, headers: Mapping[str, str], text: str
-    ) -> None:
-        """Raise ContractViolation unless the reply to `method target` is documented."""
-        headers = {name.lower(): value for name, value in headers.items()}
-        template = self.template_for(urlsplit(target).path)
-        label = f"{method} {target[:120]} -> {status}"
-        if template is None:
-            _check_gateway_miss(label, status, headers, text)
-            return
-        path_item = self.document["paths"][template]
-        operation = method.lower()
-        if operation not in path_item:
-            self._check_unlisted_method(label, path_item, operation, status, headers, text)
-            return
-        responses_pointer = f"/paths/{_escape(template)}/{operation}/responses"
-        if str(status) not in path_item[operation]["responses"]:
-            raise ContractViolation(f"{label}: status {status} is not documented: {text[:300]}")
-        response, pointer = self._resolve(f"{responses_pointer}/{status}")
-        self._check_headers(label, response, pointer, headers)
-        self._check_body(label, response, pointer, headers, text)
-
-    def template_for(self, path: str) -> str | None:
-        segments = path.split("/")
-        for template in self._templates:
-            parts = template.split("/")
-            if len(parts) == len(segments) and all(
-                part == segment or (part.startswith("{") and segment)
-                for part, segment in zip(parts, segments, strict=True)
-            ):
-                return template
-        return None
-
-    def _check_unlisted_method(
-        self,
-        label: str,
-        path_item: dict[str, Any],
-        operation: str,
-        status: int,
-        headers: Mapping[str, str],
-        text: str,
-    ) -> None:
-        if operation == "options":
-            return  # CORS preflight: answered before the app, never by it
-        documented = {name.upper() for name in path_item if name in HTTP_METHODS}
-        allowed = {name.strip() for name in headers.get("allow", "").split(",")}
-        if status != 405 or allowed != documented:
-            raise ContractViolation(f"{label}: expected 405 with Allow {sorted(documented)}")
-        self._validate(label, _json(label, text), "/components/schemas/Problem")
-
-    def _check_headers(
-        self, label: str, response: dict[str, Any], pointer: str, headers: Mapping[str, str]
-    ) -> None:
-        for name in response.get("headers", {}):
-            header, header_pointer = self._resolve(f"{pointer}/headers/{_escape(name)}")
-            value = headers.get(name.lower())
-            if value is None:
-                if header.get("required"):
-                    raise ContractViolation(f"{label}: required header {name} is missing")
-                continue
-            self._validate(f"{label}: header {name}", value, f"{header_pointer}/schema")
-
-    def _check_body(
-        self,
-        label: str,
-        response: dict[str, Any],
-        pointer: str,
-        headers: Mapping[str, str],
-        text: str,
-    ) -> None:
-        content = response.get("content")
-        if not content:
-            if text:
-                raise ContractViolation(f"{label}: documented without a body, but has one")
-            return
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type not in content:
-            raise ContractViolation(f"{label}: Content-Type {media_type!r} not in {list(content)}")
-        is_json = media_type == "application/json" or media_type.endswith("+json")
-        instance = _json(label, text) if is_json else text
-        schema_pointer = f"{pointer}/content/{_escape(media_type)}/schema"
-        self._validate(f"{label}: body", instance, schema_pointer)
-
-    def _resolve(self, pointer: str) -> tuple[dict[str, Any], str]:
-        """The object at `pointer`, following local $refs, and where it really lives."""
-        node = _at(self.document, pointer)
-        while "$ref" in node:
-            pointer = node["$ref"].removeprefix("#")
-            node = _at(self.document, pointer)
-        return node, pointer
-
-    def _validate(self, label: str, instance: Any, pointer: str) -> None:
-        validator = self._validators.get(pointer)
-        if validator is None:
-            schema = {"$ref": f"{SPEC_URI}#{pointer}"}
-            validator = Draft202012Validator(schema, registry=self._registry)
-            self._validators[pointer] = validator
-        error = best_match(validator.iter_errors(instance))
-        if error is not None:
-            where = "/".join(str(part) for part in error.absolute_path) or "(root)"
-            raise ContractViolation(f"{label} breaks {pointer} at {where}: {error.message}")
-
-
 @cache
-def published_contract() -> Contract:
-    return Contract.load(OPENAPI_PATH)
+def published() -> OpenAPI:
+    # openapi-core reads JSON, text/html and text/plain; the document's other types too.
+    extra = {"application/problem+json": json.loads}
+    extra |= {kind: plain_loads for kind in ("text/css", "text/javascript", "image/svg+xml")}
+    config = Config(extra_media_type_deserializers=extra)
+    return OpenAPI.from_file_path(str(OPENAPI_PATH), config=config)
+
+
+def check_reply(method: str, target: str, reply: Any, text: str) -> None:
+    """tests/support/client.py's Check: the reply to `method target`, against the document."""
+    check(method, target, reply.status, reply.headers, text)
+
+
+def check(method: str, target: str, status: int, headers: Mapping[str, str], text: str) -> None:
+    """Raise ContractViolation unless the reply to `method target` is allowed."""
+    label = f"{method} {target[:120]} -> {status}"
+    headers = {name.lower(): value for name, value in headers.items()}
+    parts = urlsplit(target)
+    request = MockRequest(HOST, method.lower(), parts.path, args=dict(parse_qsl(parts.query)))
+    content_type = headers.get("content-type", "")
+    response = MockResponse(text.encode(), status, headers, content_type)
+    if "" in parts.path.split("/")[1:] and parts.path != "/":
+        # API Gateway routes no empty segment to a path parameter; openapi-core would.
+        _check_gateway_miss(label, status, headers, text)
+        return
+    try:
+        published().validate_response(request, response)
+    except (PathNotFound, ServerNotFound):
+        _check_gateway_miss(label, status, headers, text)
+    except OperationNotFound:
+        _check_unlisted_method(label, method, parts.path, status, headers, text)
+    except OpenAPIError as error:
+        raise ContractViolation(f"{label}: {_reason(error)}; body {text[:300]!r}") from None
+
+
+def _reason(error: BaseException) -> str:
+    """The error and what caused it: openapi-core wraps schema errors in its own."""
+    header = getattr(error, "name", None)
+    reasons = [f"{type(error).__name__}{f' ({header})' if header else ''}: {error}"]
+    for inner in getattr(error, "schema_errors", ()) or ():
+        reasons.append(f"at {'/'.join(map(str, inner.absolute_path)) or '(root)'}: {inner.message}")
+    if error.__cause__ is not None:
+        reasons.append(_reason(error.__cause__))
+    return "; ".join(reasons)
+
+
+def _check_unlisted_method(
+    label: str, method: str, path: str, status: int, headers: Mapping[str, str], text: str
+) -> None:
+    if method.upper() == "OPTIONS":
+        return  # a CORS preflight: answered before the app, never by it
+    documented = _documented_methods(path)
+    allowed = {name.strip() for name in headers.get("allow", "").split(",")}
+    if status != 405 or allowed != documented:
+        raise ContractViolation(f"{label}: expected 405 with Allow {sorted(documented)}")
+    problem = json.loads(text) if headers.get("content-type") == "application/problem+json" else {}
+    if problem.get("status") != 405 or not problem.get("type"):
+        raise ContractViolation(f"{label}: a 405 that is not a problem")
+
+
+def _documented_methods(path: str) -> set[str]:
+    """The methods the document lists for `path`, found as openapi-core finds operations."""
+    finder = APICallPathFinder(published().spec, HOST)
+    documented = set()
+    for method in HTTP_METHODS:
+        try:
+            finder.find(method, HOST + path)
+        except OpenAPIError:
+            continue
+        documented.add(method.upper())
+    return documented
 
 
 def _check_gateway_miss(label: str, status: int, headers: Mapping[str, str], text: str) -> None:
     expected_status, expected_headers, expected_body = no_route_reply("")
-    body = _json(label, text)
+    try:
+        body = json.loads(text)
+    except ValueError:
+        raise ContractViolation(
+            f"{label}: undocumented path, and not JSON: {text[:200]!r}"
+        ) from None
     if isinstance(body, dict):
         body = {**body, "request_id": ""}  # the one part that varies
     if status != expected_status or body != json.loads(expected_body):
         raise ContractViolation(f"{label}: undocumented path, and not the gateway's 404 problem")
     if headers.get("content-type") != expected_headers["Content-Type"]:
         raise ContractViolation(f"{label}: undocumented path, but Content-Type is not problem+json")
-
-
-def _json(label: str, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise ContractViolation(f"{label}: body is not JSON: {text[:200]!r}") from None
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _at(document: dict[str, Any], pointer: str) -> Any:
-    node: Any = document
-    for token in pointer.lstrip("/").split("/"):
-        node = node[token.replace("~1", "/").replace("~0", "~")]
-    return node

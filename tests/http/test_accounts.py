@@ -9,18 +9,16 @@ from urllib.parse import urljoin
 
 import pytest
 
+from tests.support.api import credentials, v1_account
+
 if TYPE_CHECKING:
-    from conftest import Api, Send
+    from tests.support.api import V1
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 
-PASSWORD = "correct horse battery"
 ONE_AT = "must contain exactly one @ with text on both sides"
 NO_SPACE = "must not contain whitespace or control characters"
-
-
-def sign_up_body(name: str, /, **overrides: str) -> dict[str, str]:
-    return {"name": name, "email": f"{name}@example.com", "password": PASSWORD, **overrides}
 
 
 def short_name() -> str:
@@ -41,7 +39,7 @@ def validation_problem(*errors: tuple[str, str]) -> dict[str, Any]:
 def test_sign_up_answers_201_with_the_username_and_email_only(send: Send) -> None:
     name = short_name()
 
-    reply = send("POST", "/v1/user/create", sign_up_body(name))
+    reply = send("POST", "/v1/user/create", v1_account(name))
 
     assert (reply.status, reply.body) == (201, {"username": name, "email": f"{name}@example.com"})
     assert reply.headers["Content-Type"] == "application/json"
@@ -60,7 +58,7 @@ def test_sign_up_accepts_values_at_every_upper_limit(send: Send) -> None:
 
 def test_sign_up_accepts_an_eight_character_password_and_it_logs_in(send: Send) -> None:
     name = short_name()
-    created = send("POST", "/v1/user/create", sign_up_body(name, password="12345678"))
+    created = send("POST", "/v1/user/create", v1_account(name, password="12345678"))
 
     login = send("POST", "/v1/auth/login", {"username": name, "password": "12345678"})
 
@@ -102,7 +100,7 @@ def test_sign_up_accepts_an_eight_character_password_and_it_logs_in(send: Send) 
 def test_sign_up_rejects_a_bad_field_with_422_naming_it(
     send: Send, overrides: dict[str, str], error: tuple[str, str]
 ) -> None:
-    reply = send("POST", "/v1/user/create", sign_up_body(short_name(), **overrides))
+    reply = send("POST", "/v1/user/create", v1_account(short_name(), **overrides))
 
     assert (reply.status, reply.body) == (422, validation_problem(error))
     assert reply.headers["Content-Type"] == "application/problem+json"
@@ -126,10 +124,10 @@ def test_sign_up_reports_every_bad_field_at_once(send: Send) -> None:
 @pytest.mark.parametrize(
     ("second", "field"),
     [
-        (lambda name: sign_up_body(name, email=f"other-{name}@example.com"), "name"),
-        (lambda name: sign_up_body(name.upper(), email=f"other-{name}@example.com"), "name"),
-        (lambda name: sign_up_body(f"other-{name}", email=f"{name}@example.com"), "email"),
-        (lambda name: sign_up_body(f"other-{name}", email=f"{name.upper()}@EXAMPLE.COM"), "email"),
+        (lambda name: v1_account(name, email=f"other-{name}@example.com"), "name"),
+        (lambda name: v1_account(name.upper(), email=f"other-{name}@example.com"), "name"),
+        (lambda name: v1_account(f"other-{name}", email=f"{name}@example.com"), "email"),
+        (lambda name: v1_account(f"other-{name}", email=f"{name.upper()}@EXAMPLE.COM"), "email"),
     ],
     ids=["same-username", "username-in-other-case", "same-email", "email-in-other-case"],
 )
@@ -137,7 +135,7 @@ def test_a_second_sign_up_with_a_taken_username_or_email_is_a_409(
     send: Send, second: Any, field: str
 ) -> None:
     name = short_name()
-    first = send("POST", "/v1/user/create", sign_up_body(name))
+    first = send("POST", "/v1/user/create", v1_account(name))
 
     reply = send("POST", "/v1/user/create", second(name))
 
@@ -146,11 +144,11 @@ def test_a_second_sign_up_with_a_taken_username_or_email_is_a_409(
     assert (reply.body["type"], reply.body["field"]) == ("/problems/conflict", field)
 
 
-def test_a_wrong_password_and_an_unknown_user_get_identical_401s(send: Send, api: Api) -> None:
+def test_a_wrong_password_and_an_unknown_user_get_identical_401s(send: Send, api: V1) -> None:
     name = api.sign_up()
 
     wrong_password = send("POST", "/v1/auth/login", {"username": name, "password": "wrong-one"})
-    unknown_user = send("POST", "/v1/auth/login", {"username": f"x{name}", "password": PASSWORD})
+    unknown_user = send("POST", "/v1/auth/login", credentials(f"x{name}"))
 
     expected = {
         "type": "/problems/unauthenticated",

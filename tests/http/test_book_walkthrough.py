@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.support.api import credentials, v1_account
+
 if TYPE_CHECKING:
-    from conftest import Api, Board, RoundRobin, Send, Stack
+    from conftest import RoundRobin
+
+    from infra.local_stack import LocalStack
+    from tests.support.api import V1, Board
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 
-PASSWORD = "correct horse battery"
 # The book's client sends the status it shows: "pending" to mark done, "DONE" to delete.
 PENDING_WASHING = {"title": "washing", "status": "pending"}
 PENDING_COOKING = {"title": "cooking", "status": "pending"}
@@ -22,10 +27,10 @@ DONE_COOKING = {"title": "cooking", "status": "DONE"}
 
 def sign_up_and_log_in(send: Send, name: str) -> str:
     email = f"{name}@example.com"
-    created = send("POST", "/v1/user/create", {"name": name, "email": email, "password": PASSWORD})
+    created = send("POST", "/v1/user/create", v1_account(name))
     assert (created.status, created.body) == (201, {"username": name, "email": email})
 
-    logged_in = send("POST", "/v1/auth/login", {"username": name, "password": PASSWORD})
+    logged_in = send("POST", "/v1/auth/login", credentials(name))
     token = logged_in.body["token"]
     assert (logged_in.status, logged_in.body) == (200, {"token": token})
     assert logged_in.headers["token"] == token
@@ -74,7 +79,7 @@ def test_the_books_walk_through_gives_the_expected_state_after_every_step(
 
 
 def test_the_walk_through_works_when_requests_alternate_between_two_instances(
-    round_robin: RoundRobin, stack: Stack, board: Board, username: str
+    round_robin: RoundRobin, stack: LocalStack, board: Board, username: str
 ) -> None:
     # GIVEN two chalice processes sharing only the database and the secret
     first, second = stack.base_urls
@@ -85,7 +90,7 @@ def test_the_walk_through_works_when_requests_alternate_between_two_instances(
 
 
 def test_one_title_created_at_once_on_both_instances_is_stored_once(
-    instances: tuple[Send, Send], api: Api, board: Board
+    instances: tuple[Send, Send], api: V1, board: Board
 ) -> None:
     token = api.new_user()
     senders = [instances[i % 2] for i in range(8)]

@@ -13,7 +13,9 @@ import jwt
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Api, Board, Reply, Send, Stack
+    from infra.local_stack import LocalStack
+    from tests.support.api import V1, Board
+    from tests.support.client import Reply, Send
 
 pytestmark = pytest.mark.http
 
@@ -66,7 +68,7 @@ def padded_body(size: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def idle_token(api: Api) -> str:
+def idle_token(api: V1) -> str:
     """A user's token for tests that change nothing; the user never has items."""
     return api.new_user()
 
@@ -128,7 +130,7 @@ def test_a_body_over_16_kib_is_a_413_and_one_of_exactly_16_kib_is_read(
     assert_problem(over_limit, problem(413, "payload-too-large", detail))
 
 
-def test_a_body_that_is_not_declared_json_is_a_415(send: Send, api: Api) -> None:
+def test_a_body_that_is_not_declared_json_is_a_415(send: Send, api: V1) -> None:
     body = {"username": api.sign_up(), "password": "correct horse battery"}
 
     reply = send("POST", "/v1/auth/login", body, {"Content-Type": "text/plain"})
@@ -182,7 +184,7 @@ def test_log_in_with_a_lone_surrogate_is_a_422_naming_the_field(
     ids=["256-chars", "256-emoji-1024-bytes", "300-emoji-1200-bytes", "LF", "NUL", "DEL", "NEL"],
 )
 def test_a_title_breaking_the_rules_is_a_422_and_nothing_is_stored(
-    api: Api, token: str, board: Board, title: str, message: str
+    api: V1, token: str, board: Board, title: str, message: str
 ) -> None:
     reply = api.create(token, title)
 
@@ -192,7 +194,7 @@ def test_a_title_breaking_the_rules_is_a_422_and_nothing_is_stored(
 
 @pytest.mark.parametrize("encoded", ["%FF", "caf%C3", "%C0%AF"])
 def test_a_title_that_is_not_percent_encoded_utf8_is_a_422(
-    send: Send, api: Api, token: str, board: Board, encoded: str
+    send: Send, api: V1, token: str, board: Board, encoded: str
 ) -> None:
     reply = send("POST", f"/v1/item/create/{encoded}", None, {"token": token})
 
@@ -202,7 +204,7 @@ def test_a_title_that_is_not_percent_encoded_utf8_is_a_422(
 
 @pytest.mark.parametrize("title", MARKUP_AND_INJECTION)
 def test_markup_and_injection_titles_are_stored_and_returned_verbatim(
-    api: Api, token: str, board: Board, title: str
+    api: V1, token: str, board: Board, title: str
 ) -> None:
     api.create(token, "plain")
 
@@ -223,7 +225,7 @@ def test_markup_and_injection_titles_are_stored_and_returned_verbatim(
     ids=["unknown", "1200-bytes", "5000-chars", "empty", "markup", "sql"],
 )
 def test_editing_or_deleting_a_title_the_user_lacks_is_a_404(
-    api: Api, send: Send, token: str, board: Board, path: str, title: str
+    api: V1, send: Send, token: str, board: Board, path: str, title: str
 ) -> None:
     api.create(token, "plain")
 
@@ -235,7 +237,7 @@ def test_editing_or_deleting_a_title_the_user_lacks_is_a_404(
 
 @pytest.mark.parametrize("path", ["/v1/item/edit", "/v1/item/delete"])
 def test_a_lone_surrogate_title_on_edit_or_delete_is_a_422(
-    api: Api, send: Send, token: str, board: Board, path: str
+    api: V1, send: Send, token: str, board: Board, path: str
 ) -> None:
     api.create(token, "plain")
 
@@ -286,7 +288,7 @@ def claims(idle_token: str) -> dict[str, Any]:
 
 
 def test_a_token_forged_with_the_real_secret_and_claims_is_accepted(
-    api: Api, stack: Stack, claims: dict[str, Any], board: Board
+    api: V1, stack: LocalStack, claims: dict[str, Any], board: Board
 ) -> None:
     # The control for the forgeries below: each differs from this in one way only.
     reply = api.get(signed(claims, stack.secret))
@@ -332,7 +334,7 @@ def test_a_token_forged_with_the_real_secret_and_claims_is_accepted(
     ],
 )
 def test_a_forged_or_stale_token_is_a_401_with_its_reason(
-    api: Api, stack: Stack, claims: dict[str, Any], forge: Forge, reason: str
+    api: V1, stack: LocalStack, claims: dict[str, Any], forge: Forge, reason: str
 ) -> None:
     reply = api.get(forge(claims, stack.secret))
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Api, Board, Reply
+    from tests.support.api import V1, Board
+    from tests.support.client import Reply
 
 pytestmark = pytest.mark.http
 
@@ -24,7 +25,7 @@ def assert_not_found(reply: Reply) -> None:
     assert reply.headers["Content-Type"] == "application/problem+json"
 
 
-def test_a_user_does_not_see_another_users_items(api: Api, board: Board) -> None:
+def test_a_user_does_not_see_another_users_items(api: V1, board: Board) -> None:
     # GIVEN Alice has items
     alice, bob = api.new_user(), api.new_user()
     api.create(alice, "alice's secret")
@@ -39,7 +40,7 @@ def test_a_user_does_not_see_another_users_items(api: Api, board: Board) -> None
     assert api.get(alice).body == board(pending=["alice's secret"], done=["alice's chore"])
 
 
-def test_a_user_cannot_edit_or_delete_another_users_item(api: Api, board: Board) -> None:
+def test_a_user_cannot_edit_or_delete_another_users_item(api: V1, board: Board) -> None:
     alice, bob = api.new_user(), api.new_user()
     api.create(alice, "alice's secret")
     api.create(bob, "bob's own")
@@ -51,7 +52,7 @@ def test_a_user_cannot_edit_or_delete_another_users_item(api: Api, board: Board)
     assert api.get(bob).body == board(pending=["bob's own"])
 
 
-def test_two_users_hold_the_same_title_independently(api: Api, board: Board) -> None:
+def test_two_users_hold_the_same_title_independently(api: V1, board: Board) -> None:
     # GIVEN Alice and Bob each create "washing"
     alice, bob = api.new_user(), api.new_user()
     from_alice = api.create(alice, "washing")
@@ -69,7 +70,7 @@ def test_two_users_hold_the_same_title_independently(api: Api, board: Board) -> 
     assert api.get(bob).body == board(done=["washing"])
 
 
-def test_another_users_delete_does_not_let_a_duplicate_title_in(api: Api, board: Board) -> None:
+def test_another_users_delete_does_not_let_a_duplicate_title_in(api: V1, board: Board) -> None:
     alice, bob = api.new_user(), api.new_user()
     api.create(alice, "washing")
     api.create(bob, "washing")

@@ -1,11 +1,13 @@
-"""The checker the HTTP suite runs on every reply catches each kind of contract break."""
+"""The check the HTTP suite runs on every reply (openapi-core, and the gateway shim) catches
+each kind of contract break."""
 
 import json
 
 import pytest
 
 from infra.local_server import no_route_reply
-from tests.http.openapi_contract import ContractViolation, published_contract
+from tests.http.openapi_contract import ContractViolation, check_reply
+from tests.support.client import Headers, Reply
 
 TODO_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 TODO = {
@@ -15,6 +17,19 @@ TODO = {
     "notes": "",
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
+}
+PROBLEM_HEADERS = {
+    "Content-Type": "application/problem+json",
+    "Cache-Control": "no-store",
+    "WWW-Authenticate": 'Bearer error="invalid_token"',
+    "X-Request-Id": "abc",
+}
+UNAUTHORISED = {
+    "type": "/problems/unauthenticated",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "Missing token.",
+    "reason": "missing",
 }
 CREATED_HEADERS = {
     "content-type": "application/json",
@@ -27,7 +42,7 @@ CREATED_HEADERS = {
 
 def check(method: str, target: str, status: int, headers: dict, body: object = "") -> None:
     text = body if isinstance(body, str) else json.dumps(body)
-    published_contract().check(method, target, status, headers, text)
+    check_reply(method, target, Reply(status, Headers(list(headers.items())), body), text)
 
 
 def test_a_reply_as_documented_passes() -> None:
@@ -37,15 +52,15 @@ def test_a_reply_as_documented_passes() -> None:
 @pytest.mark.parametrize(
     ("status", "headers", "body", "complaint"),
     [
-        (200, CREATED_HEADERS, TODO, "status 200 is not documented"),
-        (201, {**CREATED_HEADERS, "Content-Type": "text/plain"}, TODO, "Content-Type"),
+        (200, CREATED_HEADERS, TODO, "Unknown response http status: 200"),
+        (201, {**CREATED_HEADERS, "Content-Type": "text/plain"}, TODO, "text/plain"),
         (201, CREATED_HEADERS, {**TODO, "password_hash": "x"}, "password_hash"),
         (201, CREATED_HEADERS, {**TODO, "status": "done"}, "status"),
         (201, CREATED_HEADERS, {**TODO, "created_at": "2026-01-02"}, "created_at"),
         (201, {k: v for k, v in CREATED_HEADERS.items() if k != "ETag"}, TODO, "ETag"),
         (201, {**CREATED_HEADERS, "cache-control": "public"}, TODO, "Cache-Control"),
         (201, {**CREATED_HEADERS, "ETag": 'W/"1"'}, TODO, "ETag"),
-        (201, CREATED_HEADERS, "{not json", "not JSON"),
+        (201, CREATED_HEADERS, "{not json", "not json"),
     ],
     ids=[
         "undocumented-status",
@@ -64,14 +79,6 @@ def test_a_reply_breaking_the_contract_is_reported(
 ) -> None:
     with pytest.raises(ContractViolation, match=complaint):
         check("POST", "/v2/todos", status, headers, body)
-
-
-def test_a_body_on_a_response_documented_without_one_is_reported() -> None:
-    headers = {"Cache-Control": "private, no-cache", "X-Request-Id": "abc"}
-    check("DELETE", f"/v2/todos/{TODO_ID}", 204, headers)
-
-    with pytest.raises(ContractViolation, match="without a body"):
-        check("DELETE", f"/v2/todos/{TODO_ID}", 204, headers, "{}")
 
 
 def test_a_problem_must_carry_the_fields_its_status_documents() -> None:
@@ -117,10 +124,10 @@ def test_an_undocumented_path_must_be_the_gateways_404_problem() -> None:
         check("GET", "/v3/todos", 200, {}, {"items": []})
 
 
-def test_a_literal_path_is_matched_before_a_template_and_an_empty_segment_is_no_match() -> None:
-    contract = published_contract()
+def test_an_empty_path_segment_is_never_a_documented_parameter() -> None:
+    status, headers, body = no_route_reply("abc")
+    check("POST", "/v1/item/create/", status, headers, json.loads(body))
+    check("POST", "/v1/item/create/a%2Fb", 401, PROBLEM_HEADERS, UNAUTHORISED)
 
-    assert contract.template_for("/v2/openapi.json") == "/v2/openapi.json"
-    assert contract.template_for(f"/v2/todos/{TODO_ID}") == "/v2/todos/{todo_id}"
-    assert contract.template_for("/v1/item/create/a%2Fb") == "/v1/item/create/{title}"
-    assert contract.template_for("/v1/item/create/") is None
+    with pytest.raises(ContractViolation, match="undocumented path"):
+        check("POST", "/v1/item/create/", 401, PROBLEM_HEADERS, UNAUTHORISED)

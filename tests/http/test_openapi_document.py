@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +12,10 @@ from jsonschema import Draft202012Validator
 from app import app
 from chalicelib.http.openapi import OPENAPI_PATH
 from tests.http.openapi_contract import HTTP_METHODS
+from tests.support.client import http_client
 
 if TYPE_CHECKING:
-    from conftest import Send
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 
@@ -30,12 +30,10 @@ SAMPLE_PATH_VALUES = {"{todo_id}": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "{title}": "x",
 
 
 def test_the_served_document_is_the_repository_file_byte_for_byte(base_url: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/v2/openapi.json") as served:  # noqa: S310
-        body = served.read()
-        content_type = served.headers["Content-Type"]
+    served = http_client(base_url, raw=True)("GET", "/v2/openapi.json")
 
-    assert body == OPENAPI_PATH.read_bytes()
-    assert content_type == "application/json"
+    assert served.body.encode() == OPENAPI_PATH.read_bytes()
+    assert served.headers["Content-Type"] == "application/json"
 
 
 def test_the_document_lists_exactly_the_apps_routes_and_methods() -> None:

@@ -21,7 +21,6 @@ short; the hand-written v2 tests cover those sequences.
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -30,10 +29,12 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from chalicelib.http.openapi import OPENAPI_PATH
+from tests.support.client import http_client
 
 if TYPE_CHECKING:
-    from conftest import V2Api
     from schemathesis import Case
+
+    from tests.support.api import V2
 
 pytestmark = pytest.mark.http
 
@@ -60,9 +61,9 @@ class CaseCount:
 
 
 @pytest.fixture(scope="module")
-def fuzz_headers(base_url: str, v2: V2Api) -> dict[str, str]:
-    with urllib.request.urlopen(f"{base_url}/v2/openapi.json") as served:  # noqa: S310
-        assert served.read() == OPENAPI_PATH.read_bytes()
+def fuzz_headers(base_url: str, v2: V2) -> dict[str, str]:
+    served = http_client(base_url, raw=True)("GET", "/v2/openapi.json")
+    assert served.body.encode() == OPENAPI_PATH.read_bytes()
     return {"Authorization": f"Bearer {v2.new_user()}"}
 
 

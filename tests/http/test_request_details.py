@@ -11,7 +11,8 @@ from tests.support.values import BOOK_CLIENT_REQUEST_HEADERS
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from conftest import Api, Board, Reply, Send
+    from tests.support.api import V1, Board
+    from tests.support.client import Reply, Send
 
 pytestmark = pytest.mark.http
 
@@ -46,7 +47,7 @@ def header_list(reply: Reply, name: str) -> list[str]:
     ],
 )
 def test_a_title_round_trips_exactly_through_create_edit_and_delete(
-    api: Api, token: str, board: Board, title: str
+    api: V1, token: str, board: Board, title: str
 ) -> None:
     created = api.create(token, title)
     assert (created.status, created.body) == (200, board(pending=[title]))
@@ -105,7 +106,7 @@ def test_a_preflight_allows_every_header_the_books_clients_send(
     assert method.lower() in header_list(reply, "Access-Control-Allow-Methods")
 
 
-def test_responses_let_the_front_end_read_the_token_header(send: Send, api: Api) -> None:
+def test_responses_let_the_front_end_read_the_token_header(send: Send, api: V1) -> None:
     name = api.sign_up()
     login = send("POST", "/v1/auth/login", {"username": name, "password": "correct horse battery"})
     items = api.get(login.body["token"])
@@ -118,7 +119,7 @@ def test_responses_let_the_front_end_read_the_token_header(send: Send, api: Api)
 
 
 def test_login_answers_a_get_with_a_json_body_like_a_post(
-    send: Send, api: Api, board: Board
+    send: Send, api: V1, board: Board
 ) -> None:
     name = api.sign_up()
 

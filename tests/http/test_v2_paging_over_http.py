@@ -9,7 +9,8 @@ from urllib.parse import quote
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Send, V2Api
+    from tests.support.api import V2
+    from tests.support.client import Send
 
 pytestmark = pytest.mark.http
 
@@ -30,7 +31,7 @@ class Shelf:
 
 
 @pytest.fixture(scope="module")
-def shelf(v2: V2Api) -> Shelf:
+def shelf(v2: V2) -> Shelf:
     token = v2.new_user()
     ids = []
     for n, title in enumerate(TITLES):
@@ -97,7 +98,7 @@ def test_a_cursor_from_one_instance_works_on_the_other(
 
 
 def test_a_cursor_does_not_work_for_another_user_another_filter_or_once_altered(
-    v2: V2Api, shelf: Shelf
+    v2: V2, shelf: Shelf
 ) -> None:
     first_page = v2.list(shelf.token, "?limit=2").body
     cursor = quote(first_page["next_cursor"], safe="")
@@ -113,7 +114,7 @@ def test_a_cursor_does_not_work_for_another_user_another_filter_or_once_altered(
         assert (reply.status, reply.body["type"]) == (400, "/problems/malformed-request")
 
 
-def test_a_new_user_has_an_empty_list_with_no_cursor(v2: V2Api, v2_token: str) -> None:
+def test_a_new_user_has_an_empty_list_with_no_cursor(v2: V2, v2_token: str) -> None:
     reply = v2.list(v2_token)
 
     assert (reply.status, reply.body) == (200, {"items": [], "next_cursor": None})

@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.support.api import credentials, v2_account
+from tests.support.values import PASSWORD
+
 if TYPE_CHECKING:
-    from conftest import Reply, Send, V2Api
+    from tests.support.api import V2
+    from tests.support.client import Reply, Send
 
 pytestmark = pytest.mark.http
 
-PASSWORD = "correct horse battery"
 TODO_FIELDS = {"id", "title", "status", "notes", "created_at", "updated_at"}
 
 
@@ -27,10 +30,10 @@ def assert_problem(reply: Reply, status: int, slug: str, **fields: Any) -> None:
 def test_sign_up_and_token_answer_with_the_user_and_a_bearer_grant_never_stored(
     send: Send, username: str
 ) -> None:
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+    body = v2_account(username)
 
     created = send("POST", "/v2/users", body)
-    grant = send("POST", "/v2/auth/token", {"username": username, "password": PASSWORD})
+    grant = send("POST", "/v2/auth/token", credentials(username))
 
     assert created.status == 201
     assert set(created.body) == {"id", "username", "email", "created_at"}
@@ -41,7 +44,7 @@ def test_sign_up_and_token_answer_with_the_user_and_a_bearer_grant_never_stored(
 
 
 def test_create_answers_201_with_the_todo_its_location_and_a_strong_etag(
-    v2: V2Api, v2_token: str
+    v2: V2, v2_token: str
 ) -> None:
     created = v2.create(v2_token, "washing")
 
@@ -54,7 +57,7 @@ def test_create_answers_201_with_the_todo_its_location_and_a_strong_etag(
     assert created.headers["Cache-Control"] == "private, no-cache"
 
 
-def test_the_location_serves_the_same_todo_with_the_same_etag(v2: V2Api, v2_token: str) -> None:
+def test_the_location_serves_the_same_todo_with_the_same_etag(v2: V2, v2_token: str) -> None:
     created = v2.create(v2_token, "washing", status="DONE")
 
     read = v2.send("GET", created.headers["Location"], None, {"token": v2_token})
@@ -65,7 +68,7 @@ def test_the_location_serves_the_same_todo_with_the_same_etag(v2: V2Api, v2_toke
 
 @pytest.mark.parametrize("if_none_match", ['"1"', 'W/"1"', '"7", "1"', "*"])
 def test_if_none_match_with_the_current_etag_is_a_bodiless_304(
-    v2: V2Api, v2_token: str, if_none_match: str
+    v2: V2, v2_token: str, if_none_match: str
 ) -> None:
     todo_id = v2.create(v2_token, "washing").body["id"]
 
@@ -76,7 +79,7 @@ def test_if_none_match_with_the_current_etag_is_a_bodiless_304(
     assert reply.headers["Cache-Control"] == "private, no-cache"
 
 
-def test_if_none_match_with_a_stale_etag_gets_the_current_todo(v2: V2Api, v2_token: str) -> None:
+def test_if_none_match_with_a_stale_etag_gets_the_current_todo(v2: V2, v2_token: str) -> None:
     todo_id = v2.create(v2_token, "washing").body["id"]
     v2.patch(v2_token, todo_id, {"status": "DONE"})
 
@@ -86,7 +89,7 @@ def test_if_none_match_with_a_stale_etag_gets_the_current_todo(v2: V2Api, v2_tok
 
 
 def test_patch_sets_the_status_either_way_and_each_change_gets_a_new_etag(
-    v2: V2Api, v2_token: str
+    v2: V2, v2_token: str
 ) -> None:
     todo_id = v2.create(v2_token, "washing").body["id"]
 
@@ -103,7 +106,7 @@ def test_patch_sets_the_status_either_way_and_each_change_gets_a_new_etag(
 
 
 def test_the_second_writer_with_the_same_if_match_gets_412_and_changes_nothing(
-    v2: V2Api, v2_token: str
+    v2: V2, v2_token: str
 ) -> None:
     # GIVEN two clients that both read version "1"
     todo_id = v2.create(v2_token, "washing").body["id"]
@@ -122,7 +125,7 @@ def test_the_second_writer_with_the_same_if_match_gets_412_and_changes_nothing(
 
 
 def test_renaming_onto_a_title_the_user_has_is_a_409_and_changes_nothing(
-    v2: V2Api, v2_token: str
+    v2: V2, v2_token: str
 ) -> None:
     v2.create(v2_token, "washing")
     cooking = v2.create(v2_token, "cooking").body
@@ -133,7 +136,7 @@ def test_renaming_onto_a_title_the_user_has_is_a_409_and_changes_nothing(
     assert v2.get(v2_token, cooking["id"]).body == cooking
 
 
-def test_delete_answers_a_bodiless_204_and_the_todo_is_then_404(v2: V2Api, v2_token: str) -> None:
+def test_delete_answers_a_bodiless_204_and_the_todo_is_then_404(v2: V2, v2_token: str) -> None:
     todo_id = v2.create(v2_token, "washing").body["id"]
 
     deleted = v2.delete(v2_token, todo_id, {"If-Match": '"1"'})
@@ -143,7 +146,7 @@ def test_delete_answers_a_bodiless_204_and_the_todo_is_then_404(v2: V2Api, v2_to
     assert_problem(v2.delete(v2_token, todo_id), 404, "not-found")
 
 
-def test_another_users_todo_is_404_for_every_method_and_stays_unchanged(v2: V2Api) -> None:
+def test_another_users_todo_is_404_for_every_method_and_stays_unchanged(v2: V2) -> None:
     alice, bob = v2.new_user(), v2.new_user()
     todo = v2.create(alice, "alice's secret").body
 
@@ -184,7 +187,7 @@ def test_another_users_todo_is_404_for_every_method_and_stays_unchanged(v2: V2Ap
     ],
 )
 def test_a_bad_request_is_a_problem_naming_what_is_wrong(
-    v2: V2Api,
+    v2: V2,
     v2_token: str,
     method: str,
     path: str,
@@ -238,7 +241,7 @@ def test_a_taken_username_is_a_409_naming_it_and_bad_credentials_a_401(
 
 @pytest.mark.parametrize("where", ["limit", "if-match"])
 def test_a_superscript_digit_in_limit_or_if_match_is_a_client_error(
-    v2: V2Api, v2_token: str, where: str
+    v2: V2, v2_token: str, where: str
 ) -> None:
     todo_id = v2.create(v2_token, "washing").body["id"]
 

@@ -6,22 +6,22 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support.api import credentials, v2_account
+
 if TYPE_CHECKING:
-    from conftest import Api, Board, V2Api
+    from tests.support.api import V1, V2, Board
 
 pytestmark = pytest.mark.http
 
-PASSWORD = "correct horse battery"
 
-
-def v2_titles(v2: V2Api, token: str) -> list[tuple[str, str]]:
+def v2_titles(v2: V2, token: str) -> list[tuple[str, str]]:
     reply = v2.list(token)
     assert reply.status == 200, reply.body
     return [(todo["title"], todo["status"]) for todo in reply.body["items"]]
 
 
 def test_items_made_in_either_version_are_listed_by_both_in_creation_order(
-    api: Api, v2: V2Api, token: str, board: Board
+    api: V1, v2: V2, token: str, board: Board
 ) -> None:
     api.create(token, "from v1")
     v2.create(token, "from v2", status="DONE")
@@ -36,7 +36,7 @@ def test_items_made_in_either_version_are_listed_by_both_in_creation_order(
 
 
 def test_a_v1_edit_is_a_new_version_in_v2_so_an_older_if_match_is_412(
-    api: Api, v2: V2Api, token: str
+    api: V1, v2: V2, token: str
 ) -> None:
     todo_id = v2.create(token, "washing").body["id"]
 
@@ -49,7 +49,7 @@ def test_a_v1_edit_is_a_new_version_in_v2_so_an_older_if_match_is_412(
 
 
 def test_a_v2_rename_is_what_v1_edits_and_a_v1_delete_makes_the_v2_todo_404(
-    api: Api, v2: V2Api, token: str, board: Board
+    api: V1, v2: V2, token: str, board: Board
 ) -> None:
     todo_id = v2.create(token, "washing").body["id"]
     v2.patch(token, todo_id, {"title": "laundry"})
@@ -65,7 +65,7 @@ def test_a_v2_rename_is_what_v1_edits_and_a_v1_delete_makes_the_v2_todo_404(
 
 
 def test_a_title_taken_through_one_version_is_taken_in_the_other(
-    api: Api, v2: V2Api, token: str, board: Board
+    api: V1, v2: V2, token: str, board: Board
 ) -> None:
     api.create(token, "washing")
     v2.create(token, "cooking")
@@ -78,15 +78,15 @@ def test_a_title_taken_through_one_version_is_taken_in_the_other(
 
 
 def test_one_token_and_one_account_serve_both_versions(
-    api: Api, v2: V2Api, board: Board, username: str
+    api: V1, v2: V2, board: Board, username: str
 ) -> None:
     # GIVEN a user who signed up through v2
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+    body = v2_account(username)
     assert v2.send("POST", "/v2/users", body).status == 201
 
     # WHEN they log in through v1, and get a token through v2
     v1_token = api.log_in(username)
-    v2_grant = v2.send("POST", "/v2/auth/token", {"username": username, "password": PASSWORD})
+    v2_grant = v2.send("POST", "/v2/auth/token", credentials(username))
     v2_token = v2_grant.body["access_token"]
 
     # THEN each token works on the other version's routes, for the same todos

@@ -8,11 +8,8 @@ it), in which case its absence fails the run.
 """
 
 import json
-import os
 import secrets
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,22 +18,15 @@ from chalice.local import LocalGateway
 
 from chalicelib import dependencies
 from infra.dev_stack import OFFLINE_AWS_ENV, PROJECT_DIR, create_table, local_client
-from infra.dynamodb_local import DynamoDBLocal, Unavailable, ensure_emulator
-
-PASSWORD = "correct horse battery"
+from tests.support.api import V2
+from tests.support.client import Reply, handler_reply
+from tests.support.stack import started_database
 
 
 @pytest.fixture(scope="session")
 def dynamodb_local() -> Iterator[str]:
-    try:
-        server = DynamoDBLocal(ensure_emulator())
-        endpoint = server.start()
-    except (Unavailable, OSError) as error:
-        if os.environ.get("REQUIRE_DYNAMODB_LOCAL"):
-            pytest.fail(f"DynamoDB Local is required here but unavailable: {error}")
-        pytest.skip(f"DynamoDB Local unavailable: {error}")
-    yield endpoint
-    server.stop()
+    with started_database("dynamodb-local") as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="session")
@@ -46,15 +36,11 @@ def real_table(dynamodb_local: str) -> str:
     return name
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-
 class Handler:
-    """Calls the Lambda handler with API Gateway proxy events."""
+    """Calls the Lambda handler with API Gateway proxy events: a Send (tests/support/client.py).
+
+    Every request says `Content-Type: application/json`, as the book's client does.
+    """
 
     def __init__(self, gateway: LocalGateway) -> None:
         self._gateway = gateway
@@ -65,17 +51,11 @@ class Handler:
         payload = None if body is None else json.dumps(body).encode()
         all_headers = {"content-type": "application/json", **(headers or {})}
         raw = self._gateway.handle_request(method, path, all_headers, payload)
-        text = raw.get("body") or ""
-        is_json = text.startswith(("{", "["))
-        return Reply(raw["statusCode"], raw["headers"], json.loads(text) if is_json else text)
+        return handler_reply(raw["statusCode"], raw["headers"], raw.get("body") or "")
 
     def new_user(self) -> str:
-        """Sign up a fresh user; return a token for it."""
-        name = f"u-{uuid.uuid4().hex[:12]}"
-        account = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
-        assert self("POST", "/v2/users", account).status == 201
-        grant = self("POST", "/v2/auth/token", {"username": name, "password": PASSWORD})
-        return grant.body["access_token"]
+        """Sign up a fresh user through v2; return a token for it."""
+        return V2(self).new_user()
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from tests.realdb.conftest import PASSWORD, Handler, Reply
+from tests.realdb.conftest import Handler
+from tests.support.api import credentials, v2_account
+from tests.support.client import Reply
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -59,18 +61,14 @@ def test_twenty_simultaneous_sign_ups_with_one_username_make_one_user(
     name = f"race-{uuid.uuid4().hex[:8]}"
     tag = uuid.uuid4().hex[:8]
     sign_ups = [
-        lambda i=i: handler(
-            "POST",
-            "/v2/users",
-            {"username": name, "email": f"{tag}-{i}@example.com", "password": PASSWORD},
-        )
+        lambda i=i: handler("POST", "/v2/users", v2_account(name, email=f"{tag}-{i}@example.com"))
         for i in range(20)
     ]
     before = count_items(table_client, real_table, "EMAIL#")
     replies = all_at_once(sign_ups)
     assert sorted(reply.status for reply in replies) == [201] + [409] * 19
     assert count_items(table_client, real_table, "EMAIL#") == before + 1
-    login = handler("POST", "/v2/auth/token", {"username": name, "password": PASSWORD})
+    login = handler("POST", "/v2/auth/token", credentials(name))
     assert login.status == 200
 
 
@@ -80,9 +78,7 @@ def test_twenty_simultaneous_sign_ups_with_one_email_make_one_user(
     email = f"race-{uuid.uuid4().hex[:8]}@example.com"
     tag = uuid.uuid4().hex[:8]
     sign_ups = [
-        lambda i=i: handler(
-            "POST", "/v2/users", {"username": f"{tag}-{i}", "email": email, "password": PASSWORD}
-        )
+        lambda i=i: handler("POST", "/v2/users", v2_account(f"{tag}-{i}", email=email))
         for i in range(20)
     ]
     before = count_items(table_client, real_table, "USERNAME#")

@@ -11,7 +11,9 @@ import pytest
 
 from chalicelib import dependencies
 from chalicelib.storage.user_keys import login_key
-from tests.realdb.conftest import PASSWORD, Handler, Reply
+from tests.realdb.conftest import Handler
+from tests.support.api import V2, credentials
+from tests.support.client import Reply
 
 QUOTA = 20
 
@@ -86,10 +88,8 @@ def test_concurrent_first_logins_of_a_user_from_before_accounts_make_one_exact_a
 ) -> None:
     # GIVEN a user from before account items, with three todos and an old counter
     name = f"legacy-{uuid.uuid4().hex[:8]}"
-    account = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
-    assert handler("POST", "/v2/users", account).status == 201
-    credentials = {"username": name, "password": PASSWORD}
-    token = handler("POST", "/v2/auth/token", credentials).body["access_token"]
+    v2 = V2(handler)
+    token = v2.log_in(v2.sign_up(name))
     fill_to(handler, token, 3)
     table_client.delete_item(
         TableName=real_table, Key={"pk": partition(token), "sk": {"S": "ACCOUNT"}}
@@ -98,7 +98,7 @@ def test_concurrent_first_logins_of_a_user_from_before_accounts_make_one_exact_a
         TableName=real_table, Key=login_key(name), UpdateExpression="REMOVE has_account"
     )
     # WHEN ten logins race to be the first since
-    logins = all_at_once([partial(handler, "POST", "/v2/auth/token", credentials)] * 10)
+    logins = all_at_once([partial(handler, "POST", "/v2/auth/token", credentials(name))] * 10)
     # THEN every one succeeds, and the one account made counts the todos exactly
     assert [reply.status for reply in logins] == [200] * 10
     assert stored(table_client, real_table, token) == (3, 3)

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 import jwt
 
-from tests.realdb.conftest import Handler, Reply
+from tests.realdb.conftest import Handler
+from tests.support.client import Reply
 
 USERS = 4
 THREADS_PER_USER = 2

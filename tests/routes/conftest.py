@@ -20,7 +20,9 @@ from moto import mock_aws
 from chalicelib import dependencies
 from chalicelib.platform.passwords import Passwords
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, table_definition
-from tests.support.values import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD, TEST_SECRET, unique
+from tests.support.api import V1
+from tests.support.client import in_process
+from tests.support.values import TEST_SECRET, unique
 
 CHEAP_PASSWORDS = Passwords(time_cost=1, memory_cost_kib=8, parallelism=1)
 
@@ -119,30 +121,17 @@ def post_json(client: Client, path: str, body: Any, headers: dict | None = None)
 
 
 def sign_up(client: Client, name: str | None = None) -> str:
-    name = name or unique()
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
-    response = post_json(client, "/v1/user/create", body)
-    assert response.status_code == 201, response.body
-    return name
+    """A v1 account through tests/support's account helper; returns its name."""
+    return V1(in_process(client)).sign_up(name)
 
 
 def log_in(client: Client, name: str) -> str:
-    response = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
-    assert response.status_code == 200, response.body
-    return response.json_body["token"]
+    return V1(in_process(client)).log_in(name)
 
 
 @pytest.fixture
 def token(client: Client) -> str:
-    return log_in(client, sign_up(client))
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"token": token}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return V1(in_process(client)).new_user()
 
 
 def send_json(
@@ -151,6 +140,3 @@ def send_json(
     payload = body if isinstance(body, str | bytes) else json.dumps(body)
     merged = {"Content-Type": "application/json", **(headers or {})}
     return client.http.request(method, path, headers=merged, body=payload)
-
-
-__all__ = ["BOOK_CLIENT_REQUEST_HEADERS", "PASSWORD", "TEST_SECRET", "unique"]

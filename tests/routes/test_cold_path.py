@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
+from infra.dev_stack import OFFLINE_AWS_ENV, create_table
+from infra.local_stack import embedded_database
 from tests.support.values import TEST_SECRET
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -52,11 +53,9 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    server = EmbeddedDynamoDB()
-    endpoint = server.start()
-    create_table(endpoint, COLD_TABLE)
-    yield endpoint
-    server.stop()
+    with embedded_database() as endpoint:
+        create_table(endpoint, COLD_TABLE)
+        yield endpoint
 
 
 def cold_request(database: str, method: str, path: str, resource: str, **extra: object) -> dict:

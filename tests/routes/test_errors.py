@@ -8,7 +8,8 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.domain.errors import NotFound
-from tests.routes.conftest import auth, post_json
+from tests.routes.conftest import post_json
+from tests.support.api import auth
 
 PROBLEM = "application/problem+json"
 

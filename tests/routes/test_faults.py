@@ -20,11 +20,13 @@ from chalice.test import Client
 from chalicelib import dependencies
 from chalicelib.platform import retries
 from chalicelib.platform.retries import MAX_ATTEMPTS_PER_CALL as RETRY_ATTEMPTS
-from infra.dev_stack import OFFLINE_AWS_ENV, EmbeddedDynamoDB, create_table
-from tests.routes.conftest import PASSWORD, TEST_SECRET, auth, post_json, send_json, unique
+from infra.dev_stack import OFFLINE_AWS_ENV, create_table
+from infra.local_stack import embedded_database
+from tests.routes.conftest import post_json, send_json
+from tests.support.api import auth, v1_account
+from tests.support.values import PASSWORD, TEST_SECRET, unique
 
-# The embedded server shares moto's state with the package's in-process mock,
-# so this module keeps to a table of its own.
+# The embedded server (infra/local_stack.py) runs in a process of its own.
 FAULTS_TABLE = "todo-faults"
 
 
@@ -82,11 +84,9 @@ class Injector:
 
 @pytest.fixture(scope="module")
 def dynamodb_server() -> Iterator[str]:
-    server = EmbeddedDynamoDB()
-    endpoint = server.start()
-    create_table(endpoint, FAULTS_TABLE)
-    yield endpoint
-    server.stop()
+    with embedded_database() as endpoint:
+        create_table(endpoint, FAULTS_TABLE)
+        yield endpoint
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ def test_every_kind_of_call_maps_exhausted_retries_to_503(
 
 def test_a_sign_up_that_fails_leaves_no_half_made_user(client: Client, faults: Injector) -> None:
     name = unique()
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+    body = v1_account(name)
     faults.fail("TransactWriteItems", FAULTS["internal-server-error"], times=RETRY_ATTEMPTS)
     assert_unavailable(post_json(client, "/v1/user/create", body))
     # Neither the username nor the email was claimed: with the fault gone,
@@ -188,7 +188,7 @@ def test_a_sign_up_cancelled_by_throttling_inside_the_transaction_is_503_and_wri
         lambda request, **_: AWSResponse(request.url, 400, {}, _RawBody(cancelled)),
         times=1,
     )
-    body = {"name": name, "email": f"{name}@example.com", "password": PASSWORD}
+    body = v1_account(name)
     assert_unavailable(post_json(client, "/v1/user/create", body))
     assert post_json(client, "/v1/user/create", body).status_code == 201
 

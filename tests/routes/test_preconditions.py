@@ -5,7 +5,8 @@ from chalice.test import Client
 
 from chalicelib.domain.errors import MalformedRequest
 from chalicelib.http.etags import MAX_TAGS, EntityTag, parse_precondition
-from tests.routes.conftest import bearer, send_json
+from tests.routes.conftest import send_json
+from tests.support.api import bearer
 
 
 def new_todo(client: Client, token: str) -> dict:

@@ -8,7 +8,8 @@ from chalice.test import Client
 from chalicelib import dependencies
 from chalicelib.storage.user_keys import account_key, login_key
 from chalicelib.storage.user_store import LEGACY_COUNTER_SK
-from tests.routes.conftest import auth, bearer, log_in, send_json, sign_up
+from tests.routes.conftest import log_in, send_json, sign_up
+from tests.support.api import auth, bearer
 
 QUOTA = 3
 

@@ -3,7 +3,9 @@
 from chalice.test import Client
 
 from chalicelib import dependencies
-from tests.routes.conftest import PASSWORD, CallLog, auth, bearer, post_json, send_json, unique
+from tests.routes.conftest import CallLog, post_json, send_json
+from tests.support.api import auth, bearer, credentials
+from tests.support.values import PASSWORD, unique
 
 
 def test_sign_up_is_one_transaction(client: Client, dynamodb_calls: CallLog) -> None:
@@ -21,7 +23,7 @@ def test_login_is_one_read(client: Client, dynamodb_calls: CallLog) -> None:
         client, "/v1/user/create", {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
     )
     calls = dynamodb_calls.during()
-    post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    post_json(client, "/v1/auth/login", credentials(name))
     assert calls.operations == ["GetItem"]
 
 

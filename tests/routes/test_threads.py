@@ -6,7 +6,8 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.http import v1
-from tests.routes.conftest import auth, log_in, post_json, sign_up
+from tests.routes.conftest import log_in, post_json, sign_up
+from tests.support.api import auth
 
 
 def test_a_request_handled_while_another_is_in_flight_keeps_its_own_body(

@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.platform.tokens import TokenRejected, issue_token, verify_token
-from tests.routes.conftest import TEST_SECRET
+from tests.support.values import TEST_SECRET
 
 SECRET = b"unit-test-secret-" * 4
 ISSUER = "todo-service"

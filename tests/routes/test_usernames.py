@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.users import INVISIBLE, email_key, username_key, validate_sign_up
-from tests.routes.conftest import PASSWORD, post_json, send_json, unique
+from tests.routes.conftest import post_json, send_json
+from tests.support.values import PASSWORD, unique
 
 # Each pair made two accounts that look the same.
 LOOKALIKE_PAIRS = [

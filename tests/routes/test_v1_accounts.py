@@ -9,7 +9,9 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.platform.passwords import DUMMY_HASH, Passwords
-from tests.routes.conftest import PASSWORD, post_json, sign_up, unique
+from tests.routes.conftest import post_json, sign_up
+from tests.support.api import credentials
+from tests.support.values import PASSWORD, unique
 
 
 def test_sign_up_returns_201_with_username_and_email_only(client: Client) -> None:
@@ -97,7 +99,7 @@ def test_missing_field_is_422(client: Client, missing: str) -> None:
 
 def test_login_returns_the_token_in_body_and_header(client: Client) -> None:
     name = sign_up(client)
-    response = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    response = post_json(client, "/v1/auth/login", credentials(name))
     assert response.status_code == 200
     assert response.headers["token"] == response.json_body["token"]
     assert response.json_body["token"].count(".") == 2
@@ -118,20 +120,20 @@ def test_login_also_accepts_get_with_a_json_body(client: Client) -> None:
 def test_wrong_password_and_unknown_user_get_the_same_401(client: Client) -> None:
     name = sign_up(client)
     wrong = post_json(client, "/v1/auth/login", {"username": name, "password": "wrong-pass"})
-    unknown = post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
+    unknown = post_json(client, "/v1/auth/login", credentials(unique()))
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json_body == unknown.json_body
 
 
 def test_login_is_case_insensitive_on_username(client: Client) -> None:
     name = sign_up(client)
-    response = post_json(client, "/v1/auth/login", {"username": name.upper(), "password": PASSWORD})
+    response = post_json(client, "/v1/auth/login", credentials(name.upper()))
     assert response.status_code == 200
 
 
 def test_login_responses_are_not_cached(client: Client) -> None:
     name = sign_up(client)
-    response = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    response = post_json(client, "/v1/auth/login", credentials(name))
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -152,7 +154,7 @@ def test_unknown_user_still_costs_one_argon2_verification(
         return real_verify(hasher, encoded, password)
 
     monkeypatch.setattr(argon2.PasswordHasher, "verify", spy)
-    post_json(client, "/v1/auth/login", {"username": unique(), "password": PASSWORD})
+    post_json(client, "/v1/auth/login", credentials(unique()))
     assert len(verified) == 1
     assert verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 

@@ -5,7 +5,8 @@ from urllib.parse import quote
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import auth, log_in, post_json, sign_up
+from tests.routes.conftest import log_in, post_json, sign_up
+from tests.support.api import auth
 
 
 def state(pending: list[str], done: list[str]) -> dict:

@@ -6,17 +6,19 @@ from urllib.parse import quote
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import PASSWORD, bearer, send_json, unique
+from tests.routes.conftest import send_json
+from tests.support.api import bearer, credentials, v2_account
+from tests.support.values import PASSWORD, unique
 
 
 def v2_sign_up(client: Client, name: str | None = None):
     name = name or unique()
-    body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+    body = v2_account(name)
     return send_json(client, "POST", "/v2/users", body)
 
 
 def v2_token(client: Client, name: str) -> str:
-    body = {"username": name, "password": PASSWORD}
+    body = credentials(name)
     return send_json(client, "POST", "/v2/auth/token", body).json_body["access_token"]
 
 
@@ -44,7 +46,7 @@ def test_v2_sign_up_conflicts_and_validation_match_v1(client: Client) -> None:
 def test_v2_token_grant(client: Client) -> None:
     name = unique()
     v2_sign_up(client, name)
-    body = {"username": name, "password": PASSWORD}
+    body = credentials(name)
     response = send_json(client, "POST", "/v2/auth/token", body)
     grant = response.json_body
     assert response.status_code == 200
@@ -70,9 +72,7 @@ def test_v2_token_failure_is_the_same_401_for_unknown_user_and_wrong_password(
 def test_a_v1_token_works_on_v2_and_the_other_way(client: Client) -> None:
     name = unique()
     v2_sign_up(client, name)
-    v1_token = send_json(
-        client, "POST", "/v1/auth/login", {"username": name, "password": PASSWORD}
-    ).json_body["token"]
+    v1_token = send_json(client, "POST", "/v1/auth/login", credentials(name)).json_body["token"]
     v2 = v2_token(client, name)
     assert client.http.get("/v2/todos", headers={"token": v1_token}).status_code == 200
     assert client.http.get("/v1/item/get", headers=bearer(v2)).status_code == 200

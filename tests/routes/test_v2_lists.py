@@ -6,7 +6,8 @@ import jwt
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import bearer, log_in, send_json, sign_up
+from tests.routes.conftest import log_in, send_json, sign_up
+from tests.support.api import bearer
 
 
 def make_todos(client: Client, token: str, count: int, prefix: str = "todo") -> list[dict]:

@@ -17,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import bearer, send_json
+from tests.routes.conftest import send_json
+from tests.support.api import bearer
 
 EXECUTE_API = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 CUSTOM_DOMAIN = "https://todo.example.com"

@@ -5,7 +5,8 @@ from chalice.test import Client
 
 from chalicelib import dependencies
 from chalicelib.domain.todos import MAX_NOTES_CHARS
-from tests.routes.conftest import CallLog, bearer, send_json
+from tests.routes.conftest import CallLog, send_json
+from tests.support.api import bearer
 
 
 def create(client: Client, token: str, body: dict):

@@ -5,7 +5,8 @@ import re
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import bearer, log_in, send_json, sign_up
+from tests.routes.conftest import log_in, send_json, sign_up
+from tests.support.api import bearer
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 

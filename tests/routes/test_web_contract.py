@@ -6,7 +6,9 @@ from collections.abc import Callable
 import pytest
 from chalice.test import Client
 
-from tests.routes.conftest import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD, auth, post_json, sign_up
+from tests.routes.conftest import post_json, sign_up
+from tests.support.api import auth, credentials
+from tests.support.values import BOOK_CLIENT_REQUEST_HEADERS, PASSWORD
 
 ORIGIN = "http://localhost:3000"
 
@@ -65,7 +67,7 @@ def test_logs_never_contain_tokens_or_passwords(
     client: Client, capsys: pytest.CaptureFixture
 ) -> None:
     name = sign_up(client)
-    token = post_json(client, "/v1/auth/login", {"username": name, "password": PASSWORD})
+    token = post_json(client, "/v1/auth/login", credentials(name))
     client.http.get("/v1/item/get", headers=auth(token.json_body["token"]))
     output = capsys.readouterr().out
     assert PASSWORD not in output

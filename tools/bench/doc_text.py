@@ -2,12 +2,12 @@
 
 HEADER = """# Performance
 
-Written by `make bench` (`python -m tests.perf.bench`); do not edit by hand.
+Written by `make bench` (`python -m tools.bench`); do not edit by hand.
 Every figure is measured in the same run as its floor, side by side, and is
 reported as a **ratio** to that floor. Absolute times are shown alongside,
 but they depend on the machine and on what else it was doing; the ratios are
 the result. The DynamoDB here is moto's server, in its own process on
-loopback (`tests/perf/stack.py`), so time spent in DynamoDB calls says
+loopback (`infra/local_stack.py`), so time spent in DynamoDB calls says
 nothing about real DynamoDB: it is measured only to be subtracted, and the
 calls are counted."""
 
@@ -86,10 +86,11 @@ HOW_TO_READ = """## How to read these figures
 - **Scaling**: v1 must read a whole list (the book's API returns it all);
   v2's ratios from 100 to 1,000 items should stay near 1."""
 
-LOAD_BOUNDS = """`make load` (`python -m tests.perf.load`) drives `make run`'s server, or
-a private stack if none answers, with concurrent keep-alive clients
-repeating the book's v1 walk-through and v2 CRUD, and checks every
-response. What bounds these numbers is the local stack, not the service:
+LOAD_BOUNDS = """`make load` (`tools/load/`) runs Locust headless against `make run`'s
+server, or a private stack if none answers: concurrent users, each on a
+keep-alive connection, repeat the book's v1 walk-through and v2 CRUD until
+a fixed number of requests is sent, and every response is checked. What
+bounds these numbers is the local stack, not the service:
 
 - `chalice local` is a development server: one process, a thread per
   connection, so all requests share one GIL.
@@ -98,7 +99,7 @@ response. What bounds these numbers is the local stack, not the service:
   whole table it names and puts the copy back when the transaction is
   cancelled, which would undo other requests' writes. The private stack's
   moto also copies only the items a transaction touches
-  (`tests/perf/moto_tweaks.py`); `make run`'s does not, so there every
+  (`tools/moto_tweaks.py`); `make run`'s does not, so there every
   transaction gets slower as the table grows, and a table of thousands of
   items can meet the service's 2 s read timeout.
 - Passwords cost one argon2id hash or verify each (19 MiB); every session

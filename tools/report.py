@@ -4,6 +4,7 @@ import os
 import platform
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -12,7 +13,16 @@ from typing import Any
 LOAD_BEGIN = "<!-- load:begin -->"
 LOAD_END = "<!-- load:end -->"
 LIBRARIES = ("chalice", "boto3", "moto", "PyJWT", "argon2-cffi")
-NO_LOAD_YET = "No load-test figures recorded yet: run `python -m tests.perf.load --record`."
+NO_LOAD_YET = "No load-test figures recorded yet: run `make load LOAD_ARGS=--record`."
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request of the load test: its operation, seconds taken, and what was wrong."""
+
+    op: str
+    seconds: float
+    error: str | None
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -79,7 +89,8 @@ def load_report(result: dict[str, Any], settings: dict[str, Any], target: str) -
     incomplete = len(samples) < budget
     latencies = [s.seconds * 1000 for s in samples] or [0.0]
     lines = [
-        f"Load test, {today()}: {settings['clients']} clients, {settings['requests']} requests "
+        f"Load test (Locust), {today()}: {settings['clients']} users, "
+        f"{settings['requests']} requests "
         f"(limit {settings['max_seconds']:g} s), against {target}; "
         f"load average {os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} cores.",
         "",
@@ -101,9 +112,7 @@ def load_report(result: dict[str, Any], settings: dict[str, Any], target: str) -
     lines += [f"- {s.op}: {s.error}" for s in errors[:10]]
     if incomplete:
         lines.append(f"\nStopped by the time limit after {len(samples)} of {budget} requests.")
-    if result["hung_clients"]:
-        lines.append(f"\n{result['hung_clients']} clients were still waiting at the end.")
-    return "\n".join(lines), len(errors) + result["hung_clients"]
+    return "\n".join(lines), len(errors)
 
 
 def _per_operation(samples: list[Any]) -> list[list[Any]]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.dev_stack import PROJECT_DIR
-from tests.perf.cold_child import RESULT_PREFIX
-from tests.perf.report import median
+from tools.bench.cold_child import RESULT_PREFIX
+from tools.report import median
 
 FLOOR = "floor: bare Chalice, boto3, one GetItem"
 OURS_PACKAGED = "ours, as in deployment.zip: without cryptography"
@@ -67,7 +67,7 @@ def measure_cold_start(
 def run_child(
     args: list[str], item: str, token: str, env: dict[str, str], flags: tuple[str, ...] = ()
 ) -> tuple[float, dict[str, Any]]:
-    command = [sys.executable, *flags, "-m", "tests.perf.cold_child", args[0], item, token]
+    command = [sys.executable, *flags, "-m", "tools.bench.cold_child", args[0], item, token]
     with tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
         child = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""What each load-test client does: the book's v1 walk-through, then v2 CRUD.
+"""What each Locust user of `make load` does: the book's v1 walk-through, then v2 CRUD.
 
 Every step names the status it expects, and a few also check the body, so a
 wrong answer counts as an error just as a failed connection does.
@@ -6,24 +6,17 @@ wrong answer counts as an error just as a failed connection does.
 
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
-PASSWORD = "correct horse battery"
+from tests.support.values import PASSWORD
+
 Check = Callable[[Any], bool]
 
 
-class Call(Protocol):
-    def __call__(
-        self,
-        op: str,
-        method: str,
-        path: str,
-        expected: int,
-        body: dict | None = None,
-        headers: dict[str, str] | None = None,
-        check: Check | None = None,
-    ) -> Any: ...
+# call(op, method, path, expected status, body=None, headers=None, check=None) sends one
+# request, named op in the figures, and returns its parsed body; a wrong answer raises.
+Call = Callable[..., Any]
 
 
 def session(call: Call) -> None:

@@ -9,12 +9,12 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from chalicelib.platform import passwords
-from tests.perf.events import api_event
-from tests.perf.harness import Harness, Measured
-from tests.perf.report import median
-from tests.perf.warm import expect
+from tests.support.values import PASSWORD
+from tools.bench.events import api_event
+from tools.bench.harness import Harness, Measured
+from tools.bench.warm import expect
+from tools.report import median
 
-PASSWORD = "correct horse battery"
 VERIFY, HASH = "one argon2 verify", "one argon2 hash"
 
 

@@ -4,7 +4,7 @@ Starts an embedded DynamoDB in a child process, measures cold start (fresh
 interpreters), warm requests, login, list scaling and a cProfile of warm
 requests against it, measures the package, then prints the report and
 writes it to docs/PERFORMANCE.md, keeping the load-test section recorded
-there by `python -m tests.perf.load --record`.
+there by `make load LOAD_ARGS=--record`.
 """
 
 import argparse
@@ -14,18 +14,20 @@ import time
 import uuid
 from pathlib import Path
 
-from infra.dev_stack import LOCAL_TABLE, local_client
-from tests.perf import doc
-from tests.perf.cold import measure_cold_start
-from tests.perf.harness import Harness, configure_environment
-from tests.perf.hotspots import profile_warm
-from tests.perf.login import PASSWORD, measure_login
-from tests.perf.package_size import measure_package
-from tests.perf.quota_list import measure_quota_list, unbounded
-from tests.perf.report import load_section
-from tests.perf.scaling import measure_scaling
-from tests.perf.stack import embedded_dynamodb
-from tests.perf.warm import measure_warm, new_user, seed_board
+from infra.dev_stack import LOCAL_TABLE, create_table, local_client
+from infra.local_stack import embedded_database
+from tests.support.values import PASSWORD
+from tools.bench import doc
+from tools.bench.cold import measure_cold_start
+from tools.bench.harness import Harness, configure_environment
+from tools.bench.hotspots import profile_warm
+from tools.bench.login import measure_login
+from tools.bench.package_size import measure_package
+from tools.bench.quota_list import measure_quota_list, unbounded
+from tools.bench.scaling import measure_scaling
+from tools.bench.warm import measure_warm, new_user, seed_board
+from tools.moto_tweaks import DATABASE
+from tools.report import load_section
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "PERFORMANCE.md"
 FLOOR_ITEM = "floor-item"
@@ -33,7 +35,8 @@ FLOOR_ITEM = "floor-item"
 
 def run(args: argparse.Namespace) -> dict:
     figures: dict = {"settings": vars(args).copy()}
-    with embedded_dynamodb() as endpoint:
+    with embedded_database(DATABASE) as endpoint:
+        create_table(endpoint, LOCAL_TABLE)
         env = configure_environment(endpoint, secrets.token_urlsafe(48))
         floor_key = {"pk": {"S": "FLOOR"}, "sk": {"S": FLOOR_ITEM}}
         database = local_client(endpoint)

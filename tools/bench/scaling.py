@@ -4,23 +4,27 @@ The todos are written with BatchWriteItem, in exactly the items that
 TodoStore.insert would write (captured from it, so the layout stays the
 store's). Going through the service would cost one TransactWriteItems each,
 and moto copies the whole table on every one of those, so seeding a
-thousand would take minutes and say nothing about the service.
+thousand would take minutes and say nothing about the service. The count
+behind the quota, on the user's account item, is then set to match.
 """
 
 import os
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.todos import Status
+from chalicelib.domain.ids import new_todo_id
+from chalicelib.domain.todos import Status, TodoCreate, new_todo
+from chalicelib.domain.users import Caller
+from chalicelib.platform.clock import now_rfc3339
 from chalicelib.platform.tokens import verify_token
-from chalicelib.storage.todo_keys import counter_item
+from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
-from chalicelib.use_cases.items_by_title import new_todo
+from chalicelib.storage.user_keys import account_key
 from infra.dev_stack import LOCAL_TABLE
-from tests.perf.events import api_event, bearer
-from tests.perf.harness import ISSUER, Harness, Measured
-from tests.perf.report import median
-from tests.perf.warm import expect
+from tools.bench.events import api_event, bearer
+from tools.bench.harness import ISSUER, Harness, Measured
+from tools.bench.warm import expect
+from tools.report import median
 
 SIZES = (10, 100, 1000)
 V1_LIST = "GET /v1/item/get (whole list)"
@@ -52,16 +56,23 @@ class CapturingClient:
 def seed(client: Any, user_id: str, first: int, count: int, title_chars: int = 0) -> None:
     """Store todos numbered from `first`, padded to title_chars, and count them."""
     capture = CapturingClient()
-    store = TodoStore(capture, LOCAL_TABLE, quota=first + count)
+    store = TodoStore(Table(capture, LOCAL_TABLE), quota=first + count)
+    caller = Caller(user_id, token_issued_at=0)
     for number in range(first, first + count):
         title = f"item {number} ".ljust(title_chars, "x")
-        store.insert(user_id, new_todo(title, Status.PENDING))
-    capture.items.append(counter_item(user_id, first + count))
+        create = TodoCreate(title, Status.PENDING)
+        store.insert(caller, new_todo(new_todo_id(), create, now_rfc3339()))
     for start in range(0, len(capture.items), BATCH):
         puts = [{"PutRequest": {"Item": item}} for item in capture.items[start : start + BATCH]]
         pending = {LOCAL_TABLE: puts}
         while pending:
             pending = client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
+    client.update_item(  # the count behind the quota, on the user's account item
+        TableName=LOCAL_TABLE,
+        Key=account_key(user_id),
+        UpdateExpression="SET todos = :todos",
+        ExpressionAttributeValues={":todos": {"N": str(first + count)}},
+    )
 
 
 def measure_scaling(harness: Harness, client: Any, token: str, repeats: int) -> list[ListCost]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from chalicelib.platform.config import DEFAULT_TODO_QUOTA
 from chalicelib.platform.tokens import verify_token
-from tests.perf.events import api_event
-from tests.perf.harness import ISSUER, Harness, Measured
-from tests.perf.report import median
-from tests.perf.scaling import seed
-from tests.perf.warm import expect
+from tools.bench.events import api_event
+from tools.bench.harness import ISSUER, Harness, Measured
+from tools.bench.scaling import seed
+from tools.bench.warm import expect
+from tools.report import median
 
 TITLE_CHARS = 220
 SMALL = 10

@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from tests.perf.events import api_event, bearer
-from tests.perf.harness import Harness, Measured
-from tests.perf.report import median
+from tools.bench.events import api_event, bearer
+from tools.bench.harness import Harness, Measured
+from tools.report import median
 
 FLOOR_ROUTE = "floor: bare Chalice route, constant JSON + 1 PyJWT decode"
 BASELINE_TITLES = ("washing", "cooking", "shopping")
@@ -129,7 +129,7 @@ def floor_call(harness: Harness, floor_app: object, token: str) -> Measured:
 
 def measure_warm(harness: Harness, token: str, samples: int) -> list[RouteFigures]:
     """Median figures per route, the floor first; `token`'s board already holds a few items."""
-    from tests.perf.floor import app as floor_app
+    from tools.bench.floor import app as floor_app
 
     collected: dict[str, list[Measured]] = defaultdict(list)
     for number in range(samples + 5):

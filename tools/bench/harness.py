@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV
-from tests.perf.events import lambda_context
+from tools.bench.events import lambda_context
 
 ISSUER = "todo-service"
 # moto takes seconds to answer a Query for a thousand items, where the service's

@@ -6,8 +6,8 @@ import time
 from collections import defaultdict
 
 from infra.dev_stack import PROJECT_DIR
-from tests.perf.harness import Harness
-from tests.perf.warm import v1_cycle, v2_cycle
+from tools.bench.harness import Harness
+from tools.bench.warm import v1_cycle, v2_cycle
 
 # Whose code runs for the DynamoDB calls: the SDK and the standard library under it.
 DYNAMODB_SIDE = frozenset(

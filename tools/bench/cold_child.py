@@ -1,15 +1,15 @@
 """Run in a fresh interpreter by the cold-start benchmark: import an app, answer one request.
 
-`python -m tests.perf.cold_child app|floor <id> <token> [--hide-cryptography]`
+`python -m tools.bench.cold_child app|floor <id> <token> [--hide-cryptography]`
 prints RESULT_PREFIX and a JSON line as soon as the first response exists.
-Only the standard library and tests.perf.events are imported before the app.
+Only the standard library and tools.bench.events are imported before the app.
 """
 
 import json
 import sys
 import time
 
-from tests.perf.events import api_event, bearer, lambda_context
+from tools.bench.events import api_event, bearer, lambda_context
 
 RESULT_PREFIX = "COLD-START-RESULT "
 
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> None:
     before = set(sys.modules)
     started = time.perf_counter()
     if which == "floor":
-        from tests.perf.floor import app
+        from tools.bench.floor import app
 
         resource, params, headers = "/floor/items/{item_id}", {"item_id": item_id}, {}
         path = f"/floor/items/{item_id}"

@@ -10,11 +10,15 @@ database's time. `snapshot_touched_items` makes the copy cover only the
 items the transaction writes, which, with requests serialised, is exact:
 nothing else can change the table in between.
 
-DynamoDB, and DynamoDB Local in tests/realdb, need neither.
+DynamoDB, and DynamoDB Local in tests/realdb, need neither. Run as
+`python -m tools.moto_tweaks`, this is the tools' embedded database: the
+child process of infra/local_stack.py with the change made.
 """
 
 import copy
 from typing import Any
+
+DATABASE = "tools.moto_tweaks"  # the module infra/local_stack.py runs as the database
 
 
 def snapshot_touched_items() -> None:
@@ -70,3 +74,10 @@ def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
         table.items[hash_key] = item
     else:
         table.items[hash_key][range_key] = item
+
+
+if __name__ == "__main__":
+    from infra.local_stack import serve_database
+
+    snapshot_touched_items()
+    serve_database()
