@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from chalicelib.platform import retries
-from chalicelib.platform.clock import now_rfc3339
+from chalicelib.platform.clock import now_ms, now_rfc3339
 from chalicelib.platform.config import (
     ConfigError,
     Settings,
@@ -26,11 +26,14 @@ from chalicelib.platform.logs import log_event
 from chalicelib.platform.passwords import Passwords
 from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
+from chalicelib.storage.account_store import AccountStore
 from chalicelib.storage.dynamo import Table
+from chalicelib.storage.session_store import Lifetimes, SessionStore
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
 from chalicelib.use_cases.accounts import Accounts
 from chalicelib.use_cases.items_by_title import ItemsByTitle
+from chalicelib.use_cases.sessions import Sessions
 from chalicelib.use_cases.todos_by_id import TodosById
 
 # Appended to the User-Agent of every AWS call the service makes, so that its
@@ -178,8 +181,24 @@ def passwords() -> Passwords:
 
 
 @cache
+def account_store() -> AccountStore:
+    return AccountStore(table())
+
+
+@cache
 def accounts() -> Accounts:
-    return Accounts(user_store(), passwords(), now_rfc3339)
+    return Accounts(user_store(), account_store(), passwords(), now_rfc3339, now_ms)
+
+
+@cache
+def session_store() -> SessionStore:
+    days = settings().refresh_idle_days, settings().refresh_max_days
+    return SessionStore(table(), Lifetimes(days[0] * 86_400, days[1] * 86_400))
+
+
+@cache
+def sessions() -> Sessions:
+    return Sessions(session_store(), user_store(), now_ms)
 
 
 @cache
@@ -205,7 +224,10 @@ _GETTERS = (
     _issuer_for,
     _verifier_for,
     passwords,
+    account_store,
     accounts,
+    session_store,
+    sessions,
     items_by_title,
     todos_by_id,
 )

@@ -46,8 +46,15 @@ AWS_ACCOUNT_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN")
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
-    """The one table definition, shaped for CreateTable."""
-    return {"TableName": table_name, **json.loads(TABLE_DEFINITION.read_text())}
+    """The one table definition, shaped for CreateTable (which takes no TTL; see time_to_live)."""
+    definition = json.loads(TABLE_DEFINITION.read_text())
+    definition.pop("TimeToLiveSpecification")
+    return {"TableName": table_name, **definition}
+
+
+def time_to_live() -> dict[str, Any]:
+    """The table's TTL setting, for UpdateTimeToLive after CreateTable."""
+    return json.loads(TABLE_DEFINITION.read_text())["TimeToLiveSpecification"]
 
 
 def local_client(endpoint_url: str) -> Any:
@@ -67,6 +74,7 @@ def create_table(endpoint_url: str, table_name: str) -> None:
     client = local_client(endpoint_url)
     client.create_table(**table_definition(table_name))
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2})
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=time_to_live())
 
 
 def free_port() -> int:

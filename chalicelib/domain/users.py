@@ -51,10 +51,11 @@ _MAX_FOLDS = 4
 
 @dataclass(frozen=True)
 class Caller:
-    """Who a request comes from: the user its access token names, and when it was issued."""
+    """Who a request comes from: the user its access token names, and when it was
+    issued, in milliseconds since the epoch."""
 
     user_id: str
-    token_issued_at: int
+    token_issued_ms: int
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,14 @@ def _email_problem(email: str) -> FieldError | None:
     return None
 
 
-def _password_problem(password: str) -> FieldError | None:
+def validate_password(password: str, field: str = "password") -> str:
+    problem = _password_problem(password, field)
+    if problem:
+        raise InvalidInput(problem)
+    return password
+
+
+def _password_problem(password: str, field: str = "password") -> FieldError | None:
     if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
-        return FieldError(
-            "password", f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
-        )
+        return FieldError(field, f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters")
     return None

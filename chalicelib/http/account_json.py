@@ -23,6 +23,19 @@ def parse_credentials(body: dict[str, Any], *, strict: bool) -> Credentials:
     return Credentials(username, password)
 
 
+def parse_password_change(body: dict[str, Any]) -> tuple[str, str]:
+    """(current password, new password) from a password change."""
+    reject_unknown_fields(body, frozenset({"current_password", "new_password"}))
+    current, new = string_fields(body, "current_password", "new_password")
+    return current, new
+
+
+def parse_password(body: dict[str, Any]) -> str:
+    """The password that confirms deleting an account."""
+    reject_unknown_fields(body, frozenset({"password"}))
+    return string_fields(body, "password")[0]
+
+
 def user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,

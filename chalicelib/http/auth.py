@@ -23,4 +23,4 @@ def authenticated_caller(request: Request) -> Caller:
     except TokenRejected as rejection:
         raise Unauthenticated(rejection.reason, _DETAILS[rejection.reason]) from None
     logs.user_id.set(verified.subject)
-    return Caller(verified.subject, verified.issued_at)
+    return Caller(verified.subject, verified.issued_ms)

@@ -63,16 +63,19 @@ _PATH_PREFIX = re.compile(r"(?:/(?!\.\.?(?:/|$))[\w.~!$&'()*+,;=:@%-]+)*", re.AS
 
 
 def created_location(request: Request, collection: str, item_id: str) -> str:
-    """The path of an item just created by a POST to `collection`, as the client addresses it.
+    """The path of an item just created by a POST to `collection`, as the client addresses it."""
+    return f"{mount_prefix(request, collection)}{collection}/{item_id}"
+
+
+def mount_prefix(request: Request, route_path: str) -> str:
+    """What stands before our routes in the path the client asked for.
 
     API Gateway's requestContext.path is the path the client asked for: with
     the stage in front on an execute-api URL (`/api/v2/todos`), with the base
     path in front on a custom domain, and as it is under `chalice local`.
-    Whatever stands before the collection's own path is kept, so the Location
-    resolves to the new item wherever the API is mounted.
+    What stands before the route's own path is kept, so paths made with it
+    resolve wherever the API is mounted.
     """
     path = str((request.context or {}).get("path") or "").rstrip("/")
-    prefix = path.removesuffix(collection) if path.endswith(collection) else ""
-    if not _PATH_PREFIX.fullmatch(prefix):
-        prefix = ""
-    return f"{prefix}{collection}/{item_id}"
+    prefix = path.removesuffix(route_path) if path.endswith(route_path) else ""
+    return prefix if _PATH_PREFIX.fullmatch(prefix) else ""

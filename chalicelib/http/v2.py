@@ -1,34 +1,16 @@
-"""The v2 REST routes: users, tokens and todos as resources."""
+"""The v2 REST routes for todos, as resources; users and sessions are in v2_users."""
 
 from chalice import Blueprint, Response
 
 from chalicelib import dependencies
 from chalicelib.domain.todos import Todo
-from chalicelib.http.account_json import parse_credentials, parse_sign_up, user_json
 from chalicelib.http.auth import authenticated_caller
 from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
 from chalicelib.http.list_query import next_cursor, parse_list_query
-from chalicelib.http.requests import json_object
-from chalicelib.http.responses import CORS, NO_STORE, PRIVATE, created_location, json_response
+from chalicelib.http.responses import CORS, PRIVATE, created_location, json_response
 from chalicelib.http.todo_json import parse_todo_create, parse_todo_patch, todo_json
 
 v2 = Blueprint(__name__)
-
-
-@v2.route("/v2/users", methods=["POST"], cors=CORS)
-def create_user() -> Response:
-    sign_up = parse_sign_up(json_object(v2.current_request), "username", strict=True)
-    user = dependencies.accounts().sign_up(sign_up, name_field="username")
-    return json_response(user_json(user), 201, NO_STORE)
-
-
-@v2.route("/v2/auth/token", methods=["POST"], cors=CORS)
-def issue_token() -> Response:
-    credentials = parse_credentials(json_object(v2.current_request), strict=True)
-    minutes = dependencies.settings().access_token_minutes
-    token = dependencies.token_issuer().issue(dependencies.accounts().log_in(credentials), minutes)
-    grant = {"access_token": token, "token_type": "Bearer", "expires_in": minutes * 60}
-    return json_response(grant, 200, NO_STORE)
 
 
 @v2.route("/v2/todos", methods=["GET"], cors=CORS)

@@ -12,6 +12,8 @@ MIN_SECRET_BYTES = 32
 DEFAULT_EXPIRE_MINUTES = 60  # v1's tokens: the book's clients cannot refresh
 DEFAULT_ACCESS_TOKEN_MINUTES = 15  # v2's, which a refresh token renews
 DEFAULT_SIGNING_KEYS_TTL_SECONDS = 300
+DEFAULT_REFRESH_IDLE_DAYS = 30  # a refresh token unused this long ends
+DEFAULT_REFRESH_MAX_DAYS = 90  # and none outlives this from its login
 # Each todo a user keeps makes their v1 calls read more, so the stage caps it.
 # Google Tasks allows 20,000 open tasks per list; a quarter of that keeps a
 # whole v1 list near 1 MB, one page of a DynamoDB Query.
@@ -29,6 +31,8 @@ class Settings:
     token_issuer: str
     token_expire_minutes: int
     access_token_minutes: int
+    refresh_idle_days: int
+    refresh_max_days: int
     todo_quota: int
     dynamodb_endpoint_url: str | None
 
@@ -42,6 +46,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         access_token_minutes=_positive_int(
             environ, "ACCESS_TOKEN_MINUTES", DEFAULT_ACCESS_TOKEN_MINUTES
         ),
+        refresh_idle_days=_positive_int(environ, "REFRESH_IDLE_DAYS", DEFAULT_REFRESH_IDLE_DAYS),
+        refresh_max_days=_positive_int(environ, "REFRESH_MAX_DAYS", DEFAULT_REFRESH_MAX_DAYS),
         todo_quota=_positive_int(environ, "TODO_QUOTA", DEFAULT_TODO_QUOTA),
         dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
     )

@@ -53,6 +53,8 @@ def issue_token(
         "iat": issued_at,
         "exp": issued_at + timedelta(minutes=ttl_minutes),
         "iss": issuer,
+        # `iat` is whole seconds; ending sessions needs the order of events finer.
+        "iat_ms": int(issued_at.timestamp() * 1000),
     }
     headers = {"kid": kid} if kid else None
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers=headers)
@@ -61,7 +63,7 @@ def issue_token(
 @dataclass(frozen=True)
 class VerifiedToken:
     subject: str
-    issued_at: int
+    issued_ms: int  # from `iat_ms`, or `iat` for tokens from before it
     expires_at: int
 
 
@@ -93,7 +95,10 @@ def verify_claims(token: str | None, *, keys: SigningKeys, issuer: str) -> Verif
     subject = claims["sub"]
     if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
         raise TokenRejected("invalid")
-    return VerifiedToken(subject, int(claims["iat"]), int(claims["exp"]))
+    issued_ms = claims.get("iat_ms")
+    if not isinstance(issued_ms, int) or abs(issued_ms - claims["iat"] * 1000) >= 1000:
+        issued_ms = int(claims["iat"]) * 1000
+    return VerifiedToken(subject, issued_ms, int(claims["exp"]))
 
 
 class TokenVerifier:

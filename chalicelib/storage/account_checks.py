@@ -9,7 +9,8 @@ no extra call:
 * a change only checks it.
 
 Each is also conditional on the caller's token having been issued no
-earlier than `sessions_valid_from`, which logging out everywhere, a
+earlier than `sessions_valid_from` (both in milliseconds since the epoch),
+which logging out everywhere, a
 password change and account deletion move forward (a deleted account has
 no item at all). So a token whose sessions have ended can still read
 until it expires, but never write.
@@ -45,14 +46,14 @@ class AccountChecks:
             "TableName": self._table.name,
             "Key": account_key(caller.user_id),
             "ConditionExpression": _SESSION_STANDS,
-            "ExpressionAttributeValues": {":issued_at": n(caller.token_issued_at)},
+            "ExpressionAttributeValues": {":issued_at": n(caller.token_issued_ms)},
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
         return {"ConditionCheck": check}
 
     def failure(self, caller: Caller, account: Item | None) -> Exception:
         """What it means that the account item's condition failed, given the item as it was."""
-        if account is None or int(account["sessions_valid_from"]["N"]) > caller.token_issued_at:
+        if account is None or int(account["sessions_valid_from"]["N"]) > caller.token_issued_ms:
             return SessionEnded()
         return QuotaExceeded(self.quota)
 
@@ -66,7 +67,7 @@ class AccountChecks:
                 "Key": account_key(caller.user_id),
                 "UpdateExpression": update,
                 "ConditionExpression": full_condition,
-                "ExpressionAttributeValues": {**values, ":issued_at": n(caller.token_issued_at)},
+                "ExpressionAttributeValues": {**values, ":issued_at": n(caller.token_issued_ms)},
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }

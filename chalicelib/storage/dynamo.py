@@ -95,6 +95,13 @@ class Table:
     def update_item(self, **params: Any) -> dict[str, Any]:
         return self._call("UpdateItem", self.client.update_item, TableName=self.name, **params)
 
+    def delete_item(self, **params: Any) -> dict[str, Any]:
+        return self._call("DeleteItem", self.client.delete_item, TableName=self.name, **params)
+
+    def batch_write(self, requests: dict[str, Any]) -> dict[str, Any]:
+        send = self.client.batch_write_item
+        return self._call("BatchWriteItem", send, RequestItems=requests)
+
     def transact(self, items: dict[str, dict[str, Any]]) -> None:
         """Run the items as one TransactWriteItems, or raise Cancelled with named reasons.
 

@@ -1,14 +1,16 @@
-"""Sign-up and log-in."""
+"""Sign-up, log-in, and what a user does with their own account."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.domain.errors import Conflict, Unauthenticated
+from chalicelib.domain.errors import Conflict, SessionEnded, Unauthenticated
 from chalicelib.domain.ids import new_user_id
-from chalicelib.domain.users import SignUp, User
+from chalicelib.domain.users import Caller, SignUp, User, validate_password
 from chalicelib.platform import logs
 from chalicelib.platform.clock import Clock
 from chalicelib.platform.passwords import Passwords
+from chalicelib.storage.account_store import AccountStore
+from chalicelib.storage.user_store import Credentials as StoredCredentials
 from chalicelib.storage.user_store import UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
@@ -24,13 +26,17 @@ class Accounts:
     def __init__(
         self,
         users: UserStore,
+        accounts: AccountStore,
         passwords: Passwords,
         clock: Clock,
+        now_ms: Callable[[], int],
         new_id: Callable[[], str] = new_user_id,
     ) -> None:
         self._users = users
+        self._accounts = accounts
         self._passwords = passwords
         self._clock = clock
+        self._now_ms = now_ms
         self._new_id = new_id
 
     def sign_up(self, request: SignUp, name_field: str) -> User:
@@ -52,6 +58,8 @@ class Accounts:
         the same time, so the answer does not reveal which usernames exist.
         """
         stored = self._users.credentials(credentials.username)
+        if stored is not None and stored.record.get("deleting"):
+            stored = None  # being deleted: as good as gone, and costs the same to find so
         stored_hash = stored.password_hash if stored else None
         password_ok = self._passwords.verify(stored_hash, credentials.password)
         if stored is None or not password_ok:
@@ -59,3 +67,37 @@ class Accounts:
         logs.user_id.set(stored.user_id)
         self._users.ensure_account(stored)
         return stored.user_id
+
+    def me(self, caller: Caller) -> User:
+        """The caller's account; SessionEnded once it is gone (or from before accounts)."""
+        user = self._accounts.account(caller.user_id)
+        if user is None:
+            raise SessionEnded()
+        return user
+
+    def change_password(self, caller: Caller, current: str, new: str) -> None:
+        """Check the current password, store the new one's hash, and end every session,
+        the caller's included, in one transaction."""
+        user, stored = self._checked(caller, current, "current_password")
+        new_hash = self._passwords.hash(validate_password(new, "new_password"))
+        valid_from = self._now_ms() + 1
+        self._accounts.change_password(caller, user, stored.password_hash, new_hash, valid_from)
+
+    def delete(self, caller: Caller, password: str) -> int:
+        """Delete the account and everything of it; how many items of its partition went.
+
+        Safe to repeat: a retry of a deletion that failed part-way finishes it.
+        """
+        user, _stored = self._checked(caller, password, "password")
+        self._accounts.begin_deletion(caller, user, self._now_ms() + 1)
+        deleted = self._accounts.delete_partition(user.id)
+        self._accounts.finish_deletion(user)
+        logs.log_event("account_deleted", items=deleted + 3)
+        return deleted
+
+    def _checked(self, caller: Caller, password: str, field: str) -> tuple[User, StoredCredentials]:
+        user = self.me(caller)
+        stored = self._users.credentials(user.username)
+        if stored is None or not self._passwords.verify(stored.password_hash, password):
+            raise Unauthenticated("invalid_credentials", f"The {field.replace('_', ' ')} is wrong.")
+        return user, stored

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib.platform import retries
-from infra.dev_stack import table_definition
+from infra.dev_stack import table_definition, time_to_live
 from infra.template import API, FUNCTION, LOG_GROUP, ROLE, SECRET, TABLE, stage_settings
 from tests.deploy.iam_policy import actions_of, resources_of, role_statements
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment
@@ -22,6 +22,7 @@ TABLE_JSON = json.loads((PROJECT_DIR / "infra" / "table.json").read_text())
 CHALICE_CONFIG = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
 
 GRANTED_ACTIONS = {
+    "dynamodb:BatchWriteItem",  # account deletion, 25 items a call
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
@@ -44,9 +45,10 @@ def test_cfn_lint_finds_nothing_in_the_merged_template(packaged: Packaged) -> No
 
 def test_the_table_has_the_key_schema_that_make_run_and_the_tests_use(packaged: Packaged) -> None:
     table = packaged.properties(TABLE)
-    local = table_definition("any")
+    local = {**table_definition("any"), "TimeToLiveSpecification": time_to_live()}
     del local["TableName"]
     assert {key: table[key] for key in TABLE_JSON} == TABLE_JSON == local
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
 def test_the_table_cannot_be_lost_by_accident(packaged: Packaged) -> None:

@@ -27,8 +27,10 @@ from infra.local_stack import embedded_database
 from infra.template import FUNCTION, SECRET, TABLE
 from tests.deploy.support import PROJECT_DIR, Packaged, function_environment, resolve
 from tests.support.api import credentials, v1_account, v2_account
+from tests.support.values import PASSWORD
 
 STAGE = "prod"
+NEW_PASSWORD = "another long password"
 BOTO3_CACHE = PROJECT_DIR / "out" / ".cache"
 # Newest glibc of each runtime's Amazon Linux: 2.26 on AL2, 2.34 on AL2023.
 MAX_GLIBC_MINOR = {"python3.11": 26, "python3.12": 34, "python3.13": 34}
@@ -51,7 +53,8 @@ for event in events:
     except ValueError:
         body = None
     if isinstance(body, dict):
-        learned.update({k: body[k] for k in ("token", "access_token") if k in body})
+        kept = ("token", "access_token", "refresh_token")
+        learned.update({k: body[k] for k in kept if k in body})
         if "title" in body and "id" in body:
             learned["todo_id"] = body["id"]
     results.append(result)
@@ -112,6 +115,8 @@ def every_route() -> list[tuple[dict, int]]:
     bearer = {"Authorization": "Bearer <access_token>"}
     todo, todo_path = "/v2/todos/{todo_id}", "/v2/todos/<todo_id>"
     washing = {"title": "washing", "status": "PENDING"}
+    refresh = {"grant_type": "refresh_token", "refresh_token": "<refresh_token>"}
+    password_change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     return [
         (proxy_event("POST", "/v1/user/create", v1_user), 201),  # hashes the password
         (proxy_event("POST", "/v1/auth/login", v1_login), 200),  # verifies it
@@ -132,6 +137,14 @@ def every_route() -> list[tuple[dict, int]]:
         (proxy_event("GET", todo, None, bearer, todo_path), 200),
         (proxy_event("PATCH", todo, {"status": "DONE"}, bearer, todo_path), 200),
         (proxy_event("DELETE", todo, None, bearer, todo_path), 204),
+        (proxy_event("POST", "/v2/auth/token", refresh), 200),
+        (proxy_event("GET", "/v2/users/me", None, bearer), 200),
+        (proxy_event("PUT", "/v2/users/me/password", password_change, bearer), 204),
+        (proxy_event("POST", "/v2/auth/revoke", {"token": "<refresh_token>"}), 200),
+        (proxy_event("POST", "/v2/auth/token", credentials("ada", NEW_PASSWORD)), 200),
+        (proxy_event("DELETE", "/v2/users/me/sessions", None, bearer), 204),
+        (proxy_event("POST", "/v2/auth/token", credentials("ada", NEW_PASSWORD)), 200),
+        (proxy_event("DELETE", "/v2/users/me", {"password": NEW_PASSWORD}, bearer), 204),
         (proxy_event("GET", "/v2/openapi.json"), 200),
         (proxy_event("GET", "/"), 200),
         (proxy_event("GET", "/static/{name}", None, None, "/static/app.js"), 200),
@@ -334,8 +347,8 @@ def test_the_zip_leaves_out_what_the_runtime_never_imports(packaged: Packaged) -
 
 
 # The zip's size, held so that growth is always a decision. 300 KB when modules
-# first shipped as bytecode (296,619 bytes); accounts and sessions add code.
-ZIP_BUDGET_BYTES = 310_000
+# first shipped as bytecode (296,619 bytes); accounts and sessions added 23 KB.
+ZIP_BUDGET_BYTES = 330_000
 
 
 def test_the_zip_stays_within_its_budget(packaged: Packaged) -> None:

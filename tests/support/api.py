@@ -35,8 +35,8 @@ def v2_account(name: str, /, **overrides: str) -> dict[str, str]:
     return {"username": name, "email": f"{name}@example.com", "password": PASSWORD, **overrides}
 
 
-def credentials(name: str) -> dict[str, str]:
-    return {"username": name, "password": PASSWORD}
+def credentials(name: str, password: str = PASSWORD) -> dict[str, str]:
+    return {"username": name, "password": password}
 
 
 def board(pending: Sequence[str] = (), done: Sequence[str] = ()) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from chalicelib.domain.errors import (
     PreconditionFailed,
     QuotaExceeded,
     SessionEnded,
+    Unavailable,
 )
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo, TodoPatch
 from chalicelib.domain.users import Caller, User, email_key, username_key
@@ -29,6 +30,7 @@ from chalicelib.storage.user_store import Credentials
 class Account:
     user: User
     sessions_valid_from: int = 0
+    deleting: bool = False
 
 
 @dataclass
@@ -105,7 +107,7 @@ class MemoryTodoStore:
 
     def _check_session(self, caller: Caller) -> None:
         account = self.database.accounts.get(caller.user_id)
-        if account is None or account.sessions_valid_from > caller.token_issued_at:
+        if account is None or account.sessions_valid_from > caller.token_issued_ms:
             raise SessionEnded()
 
     def _guarded(self, user_id: str, todo_id: str, expected: Expected) -> Todo:
@@ -139,7 +141,11 @@ class MemoryUserStore:
     def credentials(self, username: str) -> Credentials | None:
         with self.database.lock:
             found = self.database.logins.get(username_key(username))
-        return Credentials(found[0].id, found[1], {}) if found else None
+            if found is None:
+                return None
+            account = self.database.accounts.get(found[0].id)
+            deleting = {"deleting": {"BOOL": True}} if account and account.deleting else {}
+        return Credentials(found[0].id, found[1], deleting)
 
     def ensure_account(self, credentials: Credentials) -> None:
         """Every user here has had an account since sign-up."""
@@ -147,3 +153,47 @@ class MemoryUserStore:
     def end_sessions(self, user_id: str, valid_from: int) -> None:
         with self.database.lock:
             self.database.accounts[user_id].sessions_valid_from = valid_from
+
+
+@dataclass
+class MemoryAccountStore:
+    database: MemoryDatabase = field(default_factory=MemoryDatabase)
+
+    def account(self, user_id: str) -> User | None:
+        with self.database.lock:
+            found = self.database.accounts.get(user_id)
+        return found.user if found else None
+
+    def change_password(
+        self, caller: Caller, user: User, old_hash: str, new_hash: str, valid_from: int
+    ) -> None:
+        with self.database.lock:
+            account = self.database.accounts.get(user.id)
+            if account is None or account.sessions_valid_from > caller.token_issued_ms:
+                raise SessionEnded()
+            login = self.database.logins.get(username_key(user.username))
+            if login is None or login[1] != old_hash:
+                raise Unavailable("The account changed meanwhile; try again.")
+            self.database.logins[username_key(user.username)] = (login[0], new_hash)
+            account.sessions_valid_from = valid_from
+
+    def begin_deletion(self, caller: Caller, user: User, valid_from: int) -> None:
+        with self.database.lock:
+            account = self.database.accounts.get(user.id)
+            deleting = account is not None and account.deleting
+            if account is None or (
+                account.sessions_valid_from > caller.token_issued_ms and not deleting
+            ):
+                raise SessionEnded()
+            account.deleting = True
+            account.sessions_valid_from = valid_from
+
+    def delete_partition(self, user_id: str) -> int:
+        with self.database.lock:
+            return len(self.database.todos.pop(user_id, {}))
+
+    def finish_deletion(self, user: User) -> None:
+        with self.database.lock:
+            self.database.logins.pop(username_key(user.username), None)
+            self.database.emails.discard(email_key(user.email))
+            self.database.accounts.pop(user.id, None)

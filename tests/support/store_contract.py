@@ -1,8 +1,8 @@
 """What every todo and user store must do, as test classes to run against each store.
 
 A test module subclasses StoreContract and provides a `stores` fixture:
-a todo store built with a quota of QUOTA and a user store, over one
-database. tests/unit runs it on the in-memory stores, tests/routes on the
+a todo store built with a quota of QUOTA, a user store and an account
+store, over one database. tests/unit runs it on the in-memory stores, tests/routes on the
 DynamoDB stores over moto, tests/realdb on DynamoDB Local. Any stores that
 pass are interchangeable behind the use cases.
 """
@@ -38,7 +38,7 @@ def new_caller(users) -> Caller:
     name = unique("contract")
     user = User(new_user_id(), name, f"{name}@example.com", NOW)
     users.create(user, "a hash")
-    return Caller(user.id, int(time.time()))
+    return Caller(user.id, int(time.time() * 1000))
 
 
 class StoreContract:
@@ -49,6 +49,10 @@ class StoreContract:
     @pytest.fixture
     def users(self, stores):
         return stores[1]
+
+    @pytest.fixture
+    def accounts(self, stores):
+        return stores[2]
 
     @pytest.fixture
     def caller(self, users) -> Caller:
@@ -180,7 +184,7 @@ class StoreContract:
         # GIVEN a todo, and the account's sessions ended after the caller's token
         first = todo("a")
         store.insert(caller, first)
-        users.end_sessions(caller.user_id, caller.token_issued_at + 1)
+        users.end_sessions(caller.user_id, caller.token_issued_ms + 1)
         # THEN the token still reads, but every write is refused
         assert store.get(caller.user_id, first.id) == first
         for write in (
@@ -193,7 +197,7 @@ class StoreContract:
                 write()
         assert store.list_all(caller.user_id) == [first]
         # AND a token issued since writes as before
-        fresh = Caller(caller.user_id, caller.token_issued_at + 1)
+        fresh = Caller(caller.user_id, caller.token_issued_ms + 1)
         store.insert(fresh, todo("b"))
 
     def test_a_user_signs_up_once_by_name_and_once_by_email(self, users) -> None:
@@ -209,3 +213,39 @@ class StoreContract:
 
     def test_an_unknown_name_has_no_credentials(self, users) -> None:
         assert users.credentials(unique("nobody")) is None
+
+    def test_an_account_reads_back_as_signed_up(self, users, accounts, caller: Caller) -> None:
+        user = accounts.account(caller.user_id)
+        assert user.id == caller.user_id
+        assert users.credentials(user.username).user_id == caller.user_id
+        assert accounts.account(new_user_id()) is None
+
+    def test_a_password_change_replaces_the_hash_and_ends_every_session(
+        self, store, users, accounts, caller: Caller
+    ) -> None:
+        user = accounts.account(caller.user_id)
+        later = caller.token_issued_ms + 1
+        accounts.change_password(caller, user, "a hash", "a new hash", later)
+        assert users.credentials(user.username).password_hash == "a new hash"
+        with pytest.raises(SessionEnded):
+            store.insert(caller, todo("a"))
+        with pytest.raises(SessionEnded):  # and an ended session cannot change it again
+            accounts.change_password(caller, user, "a new hash", "a third hash", later + 1)
+
+    def test_deleting_an_account_leaves_nothing_and_can_be_run_again(
+        self, store, users, accounts, caller: Caller
+    ) -> None:
+        user = accounts.account(caller.user_id)
+        store.insert(caller, todo("a"))
+        store.insert(caller, todo("b"))
+        later = caller.token_issued_ms + 1
+        accounts.begin_deletion(caller, user, later)
+        with pytest.raises(SessionEnded):
+            store.insert(caller, todo("c"))
+        accounts.begin_deletion(caller, user, later + 1)  # a retry goes on
+        assert accounts.delete_partition(user.id) >= 2  # the todos, and whatever keeps them
+        assert accounts.delete_partition(user.id) == 0
+        accounts.finish_deletion(user)
+        assert (accounts.account(user.id), users.credentials(user.username)) == (None, None)
+        assert store.list_all(user.id) == []
+        users.create(User(new_user_id(), user.username, user.email, NOW), "a hash")

@@ -2,12 +2,18 @@
 
 import pytest
 
-from tests.support.memory_store import MemoryDatabase, MemoryTodoStore, MemoryUserStore
+from tests.support.memory_store import (
+    MemoryAccountStore,
+    MemoryDatabase,
+    MemoryTodoStore,
+    MemoryUserStore,
+)
 from tests.support.store_contract import QUOTA, StoreContract
 
 
 class TestMemoryStores(StoreContract):
     @pytest.fixture
-    def stores(self) -> tuple[MemoryTodoStore, MemoryUserStore]:
+    def stores(self) -> tuple[MemoryTodoStore, MemoryUserStore, MemoryAccountStore]:
         database = MemoryDatabase()
-        return MemoryTodoStore(database, quota=QUOTA), MemoryUserStore(database)
+        todos = MemoryTodoStore(database, quota=QUOTA)
+        return todos, MemoryUserStore(database), MemoryAccountStore(database)

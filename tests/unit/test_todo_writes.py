@@ -19,7 +19,7 @@ from chalicelib.storage.dynamo import Table
 from chalicelib.storage.todo_store import TodoStore
 
 QUOTA = 3
-CALLER = Caller("user", token_issued_at=1_000)
+CALLER = Caller("user", token_issued_ms=1_000)
 NEW_TODO = Todo("01J0000000000000000000NEW0", "washing", Status.PENDING, "t", "t", 1)
 Outcome = dict[str, tuple[str, dict | None]] | None
 
@@ -131,7 +131,7 @@ def test_a_taken_title_wins_over_a_full_quota(back_offs: list[float]) -> None:
 
 
 @pytest.mark.parametrize(
-    "stood", [FAILED, account(todos=0, sessions_valid_from=CALLER.token_issued_at + 1)]
+    "stood", [FAILED, account(todos=0, sessions_valid_from=CALLER.token_issued_ms + 1)]
 )
 def test_a_missing_account_or_ended_sessions_refuse_the_write_before_anything_else(
     back_offs: list[float], stood: tuple[str, dict | None]

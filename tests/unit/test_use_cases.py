@@ -17,7 +17,12 @@ from chalicelib.platform.passwords import Passwords
 from chalicelib.use_cases.accounts import Accounts, Credentials
 from chalicelib.use_cases.items_by_title import ItemsByTitle
 from chalicelib.use_cases.todos_by_id import ListQuery, TodosById
-from tests.support.memory_store import MemoryDatabase, MemoryTodoStore, MemoryUserStore
+from tests.support.memory_store import (
+    MemoryAccountStore,
+    MemoryDatabase,
+    MemoryTodoStore,
+    MemoryUserStore,
+)
 from tests.support.values import PASSWORD
 
 NAME = "ada"
@@ -42,7 +47,7 @@ def store(database: MemoryDatabase) -> MemoryTodoStore:
 def caller(database: MemoryDatabase) -> Caller:
     user = User("user-1", NAME, "ada@example.com", "2026-01-01T00:00:00.000Z")
     MemoryUserStore(database).create(user, "a hash")
-    return Caller(user.id, token_issued_at=1_000)
+    return Caller(user.id, token_issued_ms=1_000)
 
 
 @pytest.fixture
@@ -151,7 +156,14 @@ def test_the_v1_board_stops_at_the_quota(board: ItemsByTitle, caller: Caller) ->
 
 @pytest.fixture
 def accounts() -> Accounts:
-    return Accounts(MemoryUserStore(), Passwords(1, 8, 1), ticking_clock())
+    database = MemoryDatabase()
+    return Accounts(
+        MemoryUserStore(database),
+        MemoryAccountStore(database),
+        Passwords(1, 8, 1),
+        ticking_clock(),
+        itertools.count(1_000).__next__,
+    )
 
 
 def test_a_taken_username_is_named_as_the_callers_api_names_it(accounts: Accounts) -> None:
