@@ -103,10 +103,19 @@ def compile_tree(tree: Path) -> None:
         source.unlink()
 
 
+# The strip that reads each ELF machine (e_machine): this machine's own, and
+# Debian's cross binutils for arm64 (binutils-aarch64-linux-gnu).
+STRIPS = {
+    b"\x3e\x00": ("x86_64-linux-gnu-strip", "strip"),
+    b"\xb7\x00": ("aarch64-linux-gnu-strip",),
+}
+
+
 def strip_shared_objects(tree: Path) -> None:
     """Drop the symbol tables native modules carry for debuggers; loading never reads them."""
-    strip = shutil.which("strip")
     for shared in tree.rglob("*.so"):
+        names = STRIPS.get(shared.read_bytes()[18:20], ())
+        strip = next(filter(None, map(shutil.which, names)), None)
         if strip:  # best effort: a strip for another architecture leaves the file as it was
             subprocess.run([strip, "--strip-unneeded", str(shared)], capture_output=True)
 

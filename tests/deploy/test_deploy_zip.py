@@ -393,4 +393,11 @@ ZIP_BUDGET_BYTES = 310_000
 
 
 def test_the_zip_stays_within_its_budget(packaged: Packaged) -> None:
+    (architecture,) = packaged.properties(FUNCTION)["Architectures"]
+    if architecture == "arm64" and not shutil.which("aarch64-linux-gnu-strip"):
+        # Unstripped, the arm64 libraries add about 13 KB.
+        reason = "make package strips arm64 libraries only with binutils-aarch64-linux-gnu"
+        if os.environ.get("REQUIRE_ARM64_EMULATION"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     assert packaged.zip_path.stat().st_size <= ZIP_BUDGET_BYTES
