@@ -13,7 +13,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -73,6 +73,17 @@ deploy: ## STAGE=dev|prod: package and deploy to your AWS account
 
 destroy: ## STAGE=dev|prod: delete the stack, keeping the table
 	@OUT=$(OUT) bash infra/stack.sh destroy $(STAGE)
+
+# Operating a deployed stage (docs/DEPLOY.md). url and logs check for the aws
+# CLI and credentials first, as deploy does; smoke needs them only with STAGE.
+url: ## STAGE=dev|prod: print the deployed API's base URL
+	@bash infra/stack.sh url $(STAGE)
+
+logs: ## STAGE=dev|prod: follow the function's logs; LOGS_ARGS="--since 1h" goes to aws logs tail
+	@bash infra/stack.sh logs $(STAGE) $(LOGS_ARGS)
+
+smoke: venv ## URL=<base URL>, or STAGE=dev|prod: sign up, walk through v1 and v2, clean up
+	@$(BIN)/python tools/smoke.py $(if $(URL),--url '$(URL)',$(if $(STAGE),--stage '$(STAGE)',--url http://127.0.0.1:$(PORT)))
 
 clean: ## remove .venv, .local, out and the tools' caches
 	rm -rf $(VENV) .local out .pytest_cache .ruff_cache

@@ -16,7 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from infra.template import deployable_stages, merge_template
+from infra.releases import invoke_alias
+from infra.template import API, FUNCTION, deployable_stages, merge_template
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Chalice insists on a region while packaging, but the template it writes
@@ -34,7 +35,11 @@ def package(stage: str, out_dir: Path) -> Path:
     env = {**os.environ, "AWS_DEFAULT_REGION": PACKAGING_REGION}
     subprocess.run([*command, str(out_dir)], cwd=PROJECT_DIR, env=env, check=True)
     prune_zip(out_dir / "deployment.zip")
-    return out_dir / "sam.json"
+    template_file = out_dir / "sam.json"
+    template = json.loads(template_file.read_text())
+    invoke_alias(template, FUNCTION, API)
+    template_file.write_text(json.dumps(template, indent=2) + "\n")
+    return template_file
 
 
 # argon2-cffi's bindings are compiled ahead of time: at run time they load
@@ -98,10 +103,19 @@ def compile_tree(tree: Path) -> None:
         source.unlink()
 
 
+# The strip that reads each ELF machine (e_machine): this machine's own, and
+# Debian's cross binutils for arm64 (binutils-aarch64-linux-gnu).
+STRIPS = {
+    b"\x3e\x00": ("x86_64-linux-gnu-strip", "strip"),
+    b"\xb7\x00": ("aarch64-linux-gnu-strip",),
+}
+
+
 def strip_shared_objects(tree: Path) -> None:
     """Drop the symbol tables native modules carry for debuggers; loading never reads them."""
-    strip = shutil.which("strip")
     for shared in tree.rglob("*.so"):
+        names = STRIPS.get(shared.read_bytes()[18:20], ())
+        strip = next(filter(None, map(shutil.which, names)), None)
         if strip:  # best effort: a strip for another architecture leaves the file as it was
             subprocess.run([strip, "--strip-unneeded", str(shared)], capture_output=True)
 

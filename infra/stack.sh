@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# `make deploy STAGE=<stage>` and `make destroy STAGE=<stage>`: the only steps that call AWS.
-# Both check for the aws CLI, a region and working credentials before anything else,
-# so that without them they stop at once with a message saying what is missing.
+# `make deploy|destroy|url|logs STAGE=<stage>`: the only steps that call AWS.
+# Each checks for the aws CLI, a region and working credentials before anything else,
+# so that without them it stops at once with a message saying what is missing.
 set -euo pipefail
 
 action=${1:-}
 stage=${2:-}
+shift $(($# < 2 ? $# : 2))
 cd "$(dirname "$0")/.."
 out_dir="${OUT:-out}/$stage"
 stages=$(python3 -c 'import json; print(" ".join(sorted(json.load(open("infra/stages.json")))))')
 
 die() {
-    echo "make $action: $*" >&2
+    echo "make ${MAKE_TARGET:-$action}: $*" >&2
     exit 1
 }
 
 usage() {
-    echo "usage: make deploy STAGE=<stage> | make destroy STAGE=<stage>; stages: $stages" >&2
+    echo "usage: make deploy|destroy|url|logs STAGE=<stage>; stages: $stages" >&2
     exit 2
 }
 
@@ -32,12 +33,40 @@ preflight() {
         || die "no usable AWS credentials (aws sts get-caller-identity failed: ${identity//$'\n'/ }). Run 'aws configure' or 'aws sso login', or set AWS_PROFILE; see docs/DEPLOY.md."
     account=$identity
     stack="todo-service-$stage"
-    echo "Account $account, region $region, stack $stack"
+    echo "Account $account, region $region, stack $stack" >&2
 }
 
 stack_output() {
     aws cloudformation describe-stacks --stack-name "$stack" --region "$region" \
         --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+
+# The stack's optional parameters, from make's variables of the same meaning. Only
+# those given are passed: CloudFormation keeps the previous value of any other.
+parameter_overrides() {
+    local variable parameter
+    overrides=()
+    for pair in ALARM_EMAIL=AlarmEmail DOMAIN_NAME=DomainName CERTIFICATE_ARN=CertificateArn \
+        HOSTED_ZONE_ID=HostedZoneId; do
+        variable=${pair%%=*}
+        parameter=${pair#*=}
+        if [ -n "${!variable+set}" ]; then
+            overrides+=("$parameter=${!variable}")
+        fi
+    done
+}
+
+# The URL clients use: the custom domain's when the stack has one, else API Gateway's.
+base_url() {
+    local domain endpoint
+    domain=$(stack_output DomainURL 2>/dev/null) || die "there is no stack $stack in $region; deploy it first (make deploy STAGE=$stage)."
+    if [ -n "$domain" ] && [ "$domain" != "None" ]; then
+        echo "$domain"
+        return
+    fi
+    endpoint=$(stack_output EndpointURL)
+    [ -n "$endpoint" ] && [ "$endpoint" != "None" ] || die "stack $stack has no EndpointURL output."
+    echo "$endpoint"
 }
 
 deploy() {
@@ -52,15 +81,35 @@ deploy() {
         --template-file "$out_dir/sam.json" \
         --s3-bucket "$bucket" --s3-prefix "$stack" \
         --output-template-file "$out_dir/packaged.json"
+    parameter_overrides
     aws cloudformation deploy --region "$region" \
         --template-file "$out_dir/packaged.json" \
         --stack-name "$stack" \
         --s3-bucket "$bucket" --s3-prefix "$stack" \
         --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
         --tags "app=todo-service" "stage=$stage" \
+        ${overrides[@]+--parameter-overrides "${overrides[@]}"} \
         --no-fail-on-empty-changeset
     echo
     echo "API URL: $(stack_output EndpointURL)"
+    local domain
+    domain=$(stack_output DomainURL)
+    if [ -n "$domain" ] && [ "$domain" != "None" ]; then
+        echo "Domain URL: $domain (DNS target: $(stack_output DomainTarget))"
+    fi
+}
+
+url() {
+    preflight
+    base_url
+}
+
+logs() {
+    preflight
+    local group
+    group=$(stack_output LogGroupName 2>/dev/null) || die "there is no stack $stack in $region; deploy it first (make deploy STAGE=$stage)."
+    echo "Following $group (Ctrl-C stops)" >&2
+    exec aws logs tail "$group" --region "$region" --follow --format short "$@"
 }
 
 destroy() {
@@ -85,5 +134,7 @@ esac
 case "$action" in
     deploy) deploy ;;
     destroy) destroy ;;
+    url) url ;;
+    logs) logs "$@" ;;
     *) usage ;;
 esac

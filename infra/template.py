@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from chalicelib.http.problem_types import PROBLEM_TYPES
 from chalicelib.http.responses import cors_origin
+from infra import alarms, dashboard, domain, releases
 
 INFRA_DIR = Path(__file__).resolve().parent
 CHALICE_CONFIG = INFRA_DIR.parent / ".chalice" / "config.json"
@@ -29,6 +30,7 @@ TABLE = "TodoTable"
 SECRET = "JwtSecret"  # noqa: S105 - a logical id, not a value
 LOG_GROUP = "ApiHandlerLogGroup"
 FUNCTION_NAME = "${AWS::StackName}-api"
+API_NAME = {"Fn::Sub": "${AWS::StackName}"}
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -79,7 +81,9 @@ class StageSettings:
     throttle_rate_limit: float
     throttle_burst_limit: int
     log_retention_days: int
+    deployment_preference: str  # CodeDeploy's: AllAtOnce, Canary10Percent5Minutes, ...
     cors_allow_origin: str
+    api_stage: str
 
 
 def deployable_stages() -> list[str]:
@@ -96,23 +100,44 @@ def stage_settings(stage: str) -> StageSettings:
         **config.get("environment_variables", {}),
         **config["stages"][stage].get("environment_variables", {}),
     }
-    return StageSettings(name=stage, cors_allow_origin=cors_origin(env), **stages[stage])
+    return StageSettings(
+        name=stage,
+        cors_allow_origin=cors_origin(env),
+        api_stage=config["stages"][stage]["api_gateway_stage"],
+        **stages[stage],
+    )
 
 
 def merge_template(stage: str) -> dict[str, Any]:
     settings = stage_settings(stage)
+    watched = alarms.Names(
+        function={"Ref": FUNCTION},
+        api=API_NAME,
+        api_stage=settings.api_stage,
+        table={"Ref": TABLE},
+        stage=stage,
+    )
     return {
+        "Parameters": {**alarms.parameters(), **domain.parameters()},
+        "Conditions": {**alarms.conditions(), **domain.conditions()},
+        "Rules": domain.rules(),
         "Resources": {
             TABLE: table_resource(),
             SECRET: secret_resource(),
             LOG_GROUP: log_group_resource(settings.log_retention_days),
-            FUNCTION: {"Properties": function_properties()},
+            FUNCTION: {"Properties": function_properties(settings)},
             API: {"Properties": api_properties(settings)},
+            **alarms.resources(watched),
+            dashboard.DASHBOARD: dashboard.resource(settings.api_stage, stage),
+            **domain.resources(API),
         },
         "Outputs": {
             "TableName": {"Value": {"Ref": TABLE}},
             "SigningSecretArn": {"Value": {"Ref": SECRET}},
             "LogGroupName": {"Value": {"Ref": LOG_GROUP}},
+            "AlarmTopicArn": {"Value": {"Ref": alarms.TOPIC}},
+            "DashboardName": {"Value": {"Ref": dashboard.DASHBOARD}},
+            **domain.outputs(),
         },
     }
 
@@ -165,18 +190,29 @@ def log_group_resource(retention_days: int) -> dict[str, Any]:
     }
 
 
-def function_properties() -> dict[str, Any]:
-    """A fixed name, and references, never values: the table's name and the secret's ARN."""
+def function_properties(settings: StageSettings) -> dict[str, Any]:
+    """A fixed name, and references, never values: the table's name and the secret's ARN.
+
+    Each deploy publishes a version that CodeDeploy shifts traffic to (infra/releases.py).
+    """
     return {
         "FunctionName": {"Fn::Sub": FUNCTION_NAME},
         "Environment": {
             "Variables": {"TABLE_NAME": {"Ref": TABLE}, "JWT_SECRET_ARN": {"Ref": SECRET}}
         },
+        **releases.function_release_properties(
+            settings.deployment_preference, alarms.ROLLBACK_ALARMS
+        ),
     }
 
 
 def api_properties(settings: StageSettings) -> dict[str, Any]:
+    """The API, named after the stack: CloudWatch keys API Gateway's metrics by the
+    API's name, so two stages in one account need two names. The OpenAPI body's
+    title is the name API Gateway takes when it imports the body, so it says the same."""
     return {
+        "Name": API_NAME,
+        "DefinitionBody": {"info": {"title": API_NAME}},
         "TracingEnabled": True,
         "MethodSettings": [
             {

@@ -7,7 +7,7 @@ from chalice import Response
 
 from chalicelib.domain import errors
 from chalicelib.http.problem_types import PROBLEM_TYPES
-from chalicelib.platform import logs
+from chalicelib.platform import logs, metrics
 from chalicelib.platform.config import ConfigError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -58,6 +58,8 @@ def internal_error() -> Response:
 
 
 def _service_problem(error: errors.ServiceError) -> Response:
+    if isinstance(error, errors.QuotaExceeded):
+        metrics.count(metrics.QUOTA_REJECTIONS)
     slug = next(_SLUGS[cls] for cls in type(error).__mro__ if cls in _SLUGS)
     return problem(slug, error.detail, _headers(error), **_extensions(error))
 

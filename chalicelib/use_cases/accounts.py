@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from chalicelib.domain.errors import Conflict, SessionEnded, Unauthenticated
 from chalicelib.domain.ids import new_user_id
 from chalicelib.domain.users import Caller, SignUp, User, validate_password
-from chalicelib.platform import logs
+from chalicelib.platform import logs, metrics
 from chalicelib.platform.clock import Clock
 from chalicelib.platform.passwords import Passwords
 from chalicelib.storage.account_store import AccountStore
@@ -49,6 +49,7 @@ class Accounts:
             field = name_field if conflict.field == "username" else conflict.field
             raise Conflict(conflict.detail, field=field) from None
         logs.user_id.set(user.id)
+        metrics.count(metrics.SIGN_UPS)
         return user
 
     def log_in(self, credentials: Credentials) -> str:
@@ -63,9 +64,11 @@ class Accounts:
         stored_hash = stored.password_hash if stored else None
         password_ok = self._passwords.verify(stored_hash, credentials.password)
         if stored is None or not password_ok:
+            metrics.count(metrics.FAILED_LOGINS)
             raise Unauthenticated("invalid_credentials", BAD_CREDENTIALS)
         logs.user_id.set(stored.user_id)
         self._users.ensure_account(stored)
+        metrics.count(metrics.LOGINS)
         return stored.user_id
 
     def me(self, caller: Caller) -> User:

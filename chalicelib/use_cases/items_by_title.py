@@ -22,6 +22,7 @@ from chalicelib.domain.todos import (
     validate_title,
 )
 from chalicelib.domain.users import Caller
+from chalicelib.platform import metrics
 from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
 
@@ -40,6 +41,7 @@ class ItemsByTitle:
         todo = new_todo(self._new_id(), TodoCreate(validate_title(title)), self._clock())
         with suppress(Conflict):
             self._store.insert(caller, todo)
+            metrics.count(metrics.TODOS_CREATED)
         return self._store.list_all(caller.user_id)
 
     def mark_done(self, caller: Caller, title: str) -> list[Todo]:

@@ -16,7 +16,7 @@ from chalicelib.domain.todos import (
     new_todo,
 )
 from chalicelib.domain.users import Caller
-from chalicelib.platform import retries
+from chalicelib.platform import metrics, retries
 from chalicelib.platform.clock import Clock
 from chalicelib.storage.todo_store import TodoStore
 
@@ -43,6 +43,7 @@ class TodosById:
     def create(self, caller: Caller, create: TodoCreate) -> Todo:
         todo = new_todo(self._new_id(), create, self._clock())
         self._store.insert(caller, todo)
+        metrics.count(metrics.TODOS_CREATED)
         return todo
 
     def get(self, user_id: str, todo_id: str) -> Todo:

@@ -9,6 +9,7 @@ statements in each stage's template.
 
 import pytest
 
+from infra.alarms import TABLE_OPERATIONS
 from infra.template import SECRET, TABLE
 from tests.deploy.iam_policy import (
     Call,
@@ -60,6 +61,19 @@ def test_the_policy_allows_every_call_the_service_made_in_this_session(
     # THEN every permission they needed is granted in every stage
     for packaged in packages.values():
         assert denied_calls(packaged, calls) == set(), packaged.stage
+
+
+@pytest.mark.after_all_others
+def test_the_table_alarms_watch_every_dynamodb_operation_the_service_made() -> None:
+    # DynamoDB publishes throttles and system errors per operation, so an operation
+    # missing from the alarms' list would be throttled unseen.
+    made = {
+        c.operation
+        for c in recorded_calls()
+        if c.service == "dynamodb" and c.operation not in TEST_SETUP_OPERATIONS
+    }
+    assert made >= {"GetItem", "Query", "TransactWriteItems"}
+    assert made <= set(TABLE_OPERATIONS)
 
 
 def test_the_check_refuses_what_the_policy_does_not_grant(packages: dict[str, Packaged]) -> None:

@@ -1,9 +1,11 @@
-"""`make deploy` and `make destroy`, up to the calls to AWS, which a fake aws CLI answers.
+"""`make deploy`, `destroy`, `url`, `logs` and `smoke STAGE=`, up to the calls to AWS,
+which a fake aws CLI answers.
 
-Without the aws CLI, or without credentials, they stop before packaging,
-saying what is missing. With both, they package, run `aws cloudformation
-package` and `deploy` with the capabilities the stack needs, and print the
-API URL; destroy deletes the stack and says the table was kept.
+Without the aws CLI, or without credentials, they stop before doing anything,
+saying what is missing. With both, deploy packages, runs `aws cloudformation
+package` and `deploy` with the capabilities the stack needs and the
+parameters given, and prints the API URL; destroy deletes the stack and says
+the table was kept; url prints the base URL; logs follows the log group.
 """
 
 import os
@@ -17,6 +19,7 @@ import pytest
 from tests.deploy.support import PROJECT_DIR, clean_make_env
 
 API_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/api/"
+DOMAIN_URL = "https://api.example.com/"
 FAKE_AWS = r"""#!/usr/bin/env bash
 printf '%s\n' "$*" >> "$FAKE_AWS_LOG"
 case "$1 $2" in
@@ -40,10 +43,18 @@ case "$1 $2" in
         cp "$source" "$target" ;;
     "cloudformation deploy" | "cloudformation delete-stack" | "cloudformation wait") ;;
     "cloudformation describe-stacks")
+        if [ -n "${FAKE_AWS_NO_STACK:-}" ]; then
+            echo "An error occurred (ValidationError): Stack todo-service-dev does not exist" >&2
+            exit 254
+        fi
         case "$*" in
             *EndpointURL*) echo "__API_URL__" ;;
+            *DomainURL*) echo "${FAKE_AWS_DOMAIN_URL:-None}" ;;
+            *DomainTarget*) echo d-abc123.execute-api.eu-west-1.amazonaws.com ;;
             *TableName*) echo todo-service-dev-todos ;;
+            *LogGroupName*) echo /aws/lambda/todo-service-dev-api ;;
         esac ;;
+    "logs tail") echo "2026-01-01T00:00:00 {\"event\": \"request\"}" ;;
     *) echo "fake aws: unexpected call: $*" >&2; exit 2 ;;
 esac
 """.replace("__API_URL__", API_URL)
@@ -75,10 +86,12 @@ def fake_aws(tmp_path: Path) -> tuple[dict[str, str], Path]:
     return env, log
 
 
-def make(target: str, out: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float]:
+def make(
+    target: str, out: Path, env: dict[str, str], *args: str
+) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
     result = subprocess.run(
-        ["make", "--no-print-directory", target, "STAGE=dev", f"OUT={out}"],
+        ["make", "--no-print-directory", target, "STAGE=dev", f"OUT={out}", *args],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -88,7 +101,7 @@ def make(target: str, out: Path, env: dict[str, str]) -> tuple[subprocess.Comple
     return result, time.monotonic() - started
 
 
-@pytest.mark.parametrize("target", ["deploy", "destroy"])
+@pytest.mark.parametrize("target", ["deploy", "destroy", "url", "logs", "smoke"])
 def test_without_the_aws_cli_it_stops_at_once_and_says_so(target: str, tmp_path: Path) -> None:
     env = {**without_aws_settings(), "PATH": path_without_aws()}
     result, seconds = make(target, tmp_path / "out", env)
@@ -98,11 +111,12 @@ def test_without_the_aws_cli_it_stops_at_once_and_says_so(target: str, tmp_path:
     assert not (tmp_path / "out").exists()
 
 
-def test_without_credentials_it_stops_before_packaging(
-    fake_aws: tuple[dict[str, str], Path], tmp_path: Path
+@pytest.mark.parametrize("target", ["deploy", "url", "logs"])
+def test_without_credentials_it_stops_before_doing_anything(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path, target: str
 ) -> None:
     env, log = fake_aws
-    result, seconds = make("deploy", tmp_path / "out", {**env, "FAKE_AWS_NO_CREDENTIALS": "1"})
+    result, seconds = make(target, tmp_path / "out", {**env, "FAKE_AWS_NO_CREDENTIALS": "1"})
     assert result.returncode != 0
     assert "no usable AWS credentials" in result.stderr
     assert "Unable to locate credentials" in result.stderr
@@ -147,6 +161,62 @@ def test_deploy_packages_then_deploys_with_the_needed_capabilities_and_prints_th
     assert "--stack-name todo-service-dev" in deploy
     assert "--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND" in deploy
     assert "--region eu-west-1" in deploy
+    # No optional parameter was given, so the stack keeps whatever it had.
+    assert "--parameter-overrides" not in deploy
+
+
+def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, log = fake_aws
+    given = ["ALARM_EMAIL=ops@example.com", "DOMAIN_NAME=api.example.com", "HOSTED_ZONE_ID="]
+    result, _ = make("deploy", tmp_path / "out", {**env, "FAKE_AWS_DOMAIN_URL": DOMAIN_URL}, *given)
+    assert result.returncode == 0, result.stdout + result.stderr
+    deploy = next(c for c in log.read_text().splitlines() if c.startswith("cloudformation deploy"))
+    overrides = deploy.split("--parameter-overrides ")[1].split(" --")[0].split()
+    # An empty value is passed too: it is how an operator removes the DNS record.
+    assert overrides == [
+        "AlarmEmail=ops@example.com",
+        "DomainName=api.example.com",
+        "HostedZoneId=",
+    ]
+    assert f"Domain URL: {DOMAIN_URL}" in result.stdout
+
+
+@pytest.mark.parametrize(("domain", "expected"), [(None, API_URL), (DOMAIN_URL, DOMAIN_URL)])
+def test_url_prints_the_domain_when_the_stack_has_one_and_the_gateways_url_otherwise(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path, domain: str | None, expected: str
+) -> None:
+    env, _ = fake_aws
+    env = {**env, "FAKE_AWS_DOMAIN_URL": domain} if domain else env
+    result, _ = make("url", tmp_path / "out", env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{expected}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_url_and_logs_say_so_when_the_stage_is_not_deployed(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, _ = fake_aws
+    for target in ("url", "logs"):
+        result, _ = make(target, tmp_path / "out", {**env, "FAKE_AWS_NO_STACK": "1"})
+        assert result.returncode != 0
+        assert "there is no stack todo-service-dev in eu-west-1; deploy it first" in result.stderr
+
+
+def test_logs_follows_the_functions_log_group_with_the_arguments_given(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, log = fake_aws
+    result, _ = make("logs", tmp_path / "out", env, "LOGS_ARGS=--since 1h")
+    assert result.returncode == 0, result.stderr
+    assert '{"event": "request"}' in result.stdout
+    tail = next(c for c in log.read_text().splitlines() if c.startswith("logs tail"))
+    assert tail == (
+        "logs tail /aws/lambda/todo-service-dev-api --region eu-west-1 --follow --format short "
+        "--since 1h"
+    )
 
 
 def test_destroy_deletes_the_stack_and_says_the_table_is_kept(

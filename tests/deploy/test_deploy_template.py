@@ -153,7 +153,7 @@ def test_lambda_settings_fit_inside_api_gateways_timeout(packaged: Packaged) -> 
     assert function["Tracing"] == "Active"
     assert function["MemorySize"] == stage["lambda_memory_size"]
     assert function["Runtime"] == f"python{sys.version_info.major}.{sys.version_info.minor}"
-    assert function["Architectures"] == ["x86_64"]
+    assert function["Architectures"] == [stage["lambda_architecture"]]
     assert "log_retention_in_days" not in stage  # aws/chalice#2079: use the log group instead
     if packaged.stage == "prod":
         assert function["ReservedConcurrentExecutions"] == stage["reserved_concurrency"]
