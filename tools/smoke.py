@@ -24,7 +24,7 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 15
-RESULTS = {"ok": "ok", "FAIL": "failed", "SKIP": "skipped", "TODO": "not available yet"}
+RESULTS = {"ok": "ok", "FAIL": "failed", "SKIP": "skipped"}
 
 
 class StepFailed(Exception):
@@ -200,11 +200,14 @@ class Scenario:
             expect(self.client.send("DELETE", path, **self._bearer()), 204)
         return f"{len(listed.body['items'])} left over, deleted"
 
-    def delete_account(self) -> str | None:
-        # ACCOUNT DELETION GOES HERE. The service cannot delete an account yet; when
-        # DELETE /v2/users/me exists, call it with the password and expect 204. Until
-        # then the throwaway user stays, holding no todos, and this step says so.
-        return None
+    def delete_account(self) -> str:
+        """Delete the throwaway account with its password, then check it cannot log in."""
+        bearer = {"Authorization": f"Bearer {self.access_token or self.token}"}
+        body = {"password": self.password}
+        expect(self.client.send("DELETE", "/v2/users/me", body, **bearer), 204)
+        credentials = {"username": self.name, "password": self.password}
+        expect(self.client.send("POST", "/v1/auth/login", credentials), 401)
+        return f"{self.name} deleted; it cannot log in"
 
 
 def book_walk_through() -> list[tuple[str, str, Any, dict]]:
@@ -246,13 +249,7 @@ def run(scenario: Scenario) -> list[Row]:
     if not scenario.token:
         rows.append(Row("clean up: delete the account", "ok", "no user was made", 0))
         return rows
-    started = time.perf_counter()
-    deleted = scenario.delete_account()
-    if deleted is None:
-        detail = f"not available yet: {scenario.name} stays, with no todos"
-        rows.append(Row("clean up: delete the account", "TODO", detail, 0))
-    else:
-        rows.append(Row("clean up: delete the account", "ok", deleted, elapsed_ms(started)))
+    rows.append(timed("clean up: delete the account", scenario.delete_account))
     return rows
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.users import Caller
-from chalicelib.platform import logs
+from chalicelib.platform import logs, metrics
 from chalicelib.platform import refresh_tokens as tokens
 from chalicelib.platform.refresh_tokens import RefreshToken
 from chalicelib.storage.session_store import Refused, SessionStore
@@ -47,6 +47,7 @@ class Sessions:
                 logs.log_event("refresh_token_reused", level="warning", user_id=token.user_id)
             raise Unauthenticated("invalid_grant", BAD_GRANT) from None
         logs.user_id.set(token.user_id)
+        metrics.count(metrics.REFRESHES)
         return following
 
     def revoke(self, presented: str | None) -> None:

@@ -157,3 +157,19 @@ def test_the_checker_refuses_names_missing_from_the_root_and_old_timestamps() ->
 def test_an_unknown_metric_name_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown metric"):
         metrics.emf_members("Signups", 1, time.time())
+
+
+def test_a_refresh_is_counted_and_a_refused_one_is_not(
+    client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = unique()
+    assert post_json(client, "/v2/users", v2_account(name)).status_code == 201
+    refresh_token = post_json(client, "/v2/auth/token", credentials(name)).json_body[
+        "refresh_token"
+    ]
+    capsys.readouterr()
+    body = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    assert post_json(client, "/v2/auth/token", body).status_code == 200
+    refused = {"grant_type": "refresh_token", "refresh_token": "not a refresh token"}
+    assert post_json(client, "/v2/auth/token", refused).status_code == 401
+    assert counted(capsys.readouterr().out) == {metrics.REFRESHES: 1}
