@@ -12,6 +12,7 @@ import time
 from functools import cache, lru_cache
 from typing import Any
 
+from chalicelib.domain.login_backoff import Backoff
 from chalicelib.platform import retries
 from chalicelib.platform.clock import now_ms, now_rfc3339
 from chalicelib.platform.config import (
@@ -187,7 +188,16 @@ def account_store() -> AccountStore:
 
 @cache
 def accounts() -> Accounts:
-    return Accounts(user_store(), account_store(), passwords(), now_rfc3339, now_ms)
+    return Accounts(user_store(), account_store(), passwords(), now_rfc3339, now_ms, backoff())
+
+
+def backoff() -> Backoff:
+    configured = settings()
+    return Backoff(
+        configured.login_backoff_after,
+        configured.login_backoff_first_seconds,
+        configured.login_backoff_max_seconds,
+    )
 
 
 @cache

@@ -74,6 +74,16 @@ class QuotaExceeded(ServiceError):
         self.limit = limit
 
 
+class TooManyAttempts(ServiceError):
+    """Too many failed logins in a row for this username: wait, then try again."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"Too many failed logins for this username; try again in {retry_after_seconds} s."
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
 class Unavailable(ServiceError):
     """A dependency failed after retries; the client may try again later."""
 

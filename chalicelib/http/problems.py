@@ -26,6 +26,7 @@ _SLUGS: dict[type[Exception], str] = {
     errors.PayloadTooLarge: "payload-too-large",
     errors.InvalidInput: "validation-error",
     errors.Unavailable: "service-unavailable",
+    errors.TooManyAttempts: "too-many-requests",
 }
 
 
@@ -65,7 +66,7 @@ def _service_problem(error: errors.ServiceError) -> Response:
 
 
 def _headers(error: errors.ServiceError) -> dict[str, str] | None:
-    if isinstance(error, errors.Unavailable):
+    if isinstance(error, errors.Unavailable | errors.TooManyAttempts):
         return {"Retry-After": str(error.retry_after_seconds)}
     if isinstance(error, errors.Unauthenticated):
         return {"WWW-Authenticate": 'Bearer realm="todo"'}

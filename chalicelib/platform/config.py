@@ -14,6 +14,10 @@ DEFAULT_ACCESS_TOKEN_MINUTES = 15  # v2's, which a refresh token renews
 DEFAULT_SIGNING_KEYS_TTL_SECONDS = 300
 DEFAULT_REFRESH_IDLE_DAYS = 30  # a refresh token unused this long ends
 DEFAULT_REFRESH_MAX_DAYS = 90  # and none outlives this from its login
+# Failed logins in a row before back-off, its first wait, and its longest.
+DEFAULT_LOGIN_BACKOFF_AFTER = 5
+DEFAULT_LOGIN_BACKOFF_FIRST_SECONDS = 1
+DEFAULT_LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
 # Each todo a user keeps makes their v1 calls read more, so the stage caps it.
 # Google Tasks allows 20,000 open tasks per list; a quarter of that keeps a
 # whole v1 list near 1 MB, one page of a DynamoDB Query.
@@ -33,6 +37,9 @@ class Settings:
     access_token_minutes: int
     refresh_idle_days: int
     refresh_max_days: int
+    login_backoff_after: int
+    login_backoff_first_seconds: int
+    login_backoff_max_seconds: int
     todo_quota: int
     dynamodb_endpoint_url: str | None
 
@@ -48,6 +55,15 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         refresh_idle_days=_positive_int(environ, "REFRESH_IDLE_DAYS", DEFAULT_REFRESH_IDLE_DAYS),
         refresh_max_days=_positive_int(environ, "REFRESH_MAX_DAYS", DEFAULT_REFRESH_MAX_DAYS),
+        login_backoff_after=_positive_int(
+            environ, "LOGIN_BACKOFF_AFTER", DEFAULT_LOGIN_BACKOFF_AFTER
+        ),
+        login_backoff_first_seconds=_positive_int(
+            environ, "LOGIN_BACKOFF_FIRST_SECONDS", DEFAULT_LOGIN_BACKOFF_FIRST_SECONDS
+        ),
+        login_backoff_max_seconds=_positive_int(
+            environ, "LOGIN_BACKOFF_MAX_SECONDS", DEFAULT_LOGIN_BACKOFF_MAX_SECONDS
+        ),
         todo_quota=_positive_int(environ, "TODO_QUOTA", DEFAULT_TODO_QUOTA),
         dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
     )

@@ -46,6 +46,10 @@ class Passwords:
     def hash(self, password: str) -> str:
         return self.hasher.hash(password)
 
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether a stored hash was made with other parameters than these."""
+        return self.hasher.check_needs_rehash(password_hash)
+
     def verify(self, password_hash: str | None, password: str) -> bool:
         """Check a password; with no stored hash, burn the same work and fail.
 

@@ -1,10 +1,10 @@
 """How users are stored: their keys and the items that carry them.
 
 * ``USERNAME#<digest of username>``: ``USER``, the login record: user id,
-  display username, email, password hash, and the consecutive failed
-  logins with when their back-off ends. Login reads this one partition.
-  ``FAILURES`` keeps the same failure count for a username nobody has, with
-  a TTL, so that back-off cannot tell the two apart.
+  display username, email, password hash, and the failed logins in a row
+  with when the last was (login_backoff). Login reads this one item. For a
+  username nobody has, the same item holds only the failures, with a TTL,
+  so that back-off cannot tell the two apart; a sign-up replaces it.
 * ``EMAIL#<digest of email>``: ``EMAIL`` claims an email for one user id.
 * ``USER#<user id>``: ``ACCOUNT``, the account: username, email, created_at,
   `todos` (the count behind the quota) and `sessions_valid_from` (tokens
@@ -20,7 +20,6 @@ from chalicelib.domain.users import User, email_key, username_key
 from chalicelib.storage.dynamo import Item, key_digest, n, s
 
 LOGIN_SK = "USER"
-FAILURES_SK = "FAILURES"
 EMAIL_SK = "EMAIL"
 ACCOUNT_SK = "ACCOUNT"
 SESSION_PREFIX = "SESSION#"
@@ -38,10 +37,6 @@ def username_pk(username: str) -> dict[str, str]:
 
 def login_key(username: str) -> Item:
     return {"pk": username_pk(username), "sk": s(LOGIN_SK)}
-
-
-def failures_key(username: str) -> Item:
-    return {"pk": username_pk(username), "sk": s(FAILURES_SK)}
 
 
 def email_claim_key(email: str) -> Item:

@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.domain.errors import Conflict, SessionEnded, Unauthenticated
+from chalicelib.domain.errors import Conflict, SessionEnded, TooManyAttempts, Unauthenticated
 from chalicelib.domain.ids import new_user_id
+from chalicelib.domain.login_backoff import Backoff
 from chalicelib.domain.users import Caller, SignUp, User, validate_password
 from chalicelib.platform import logs, metrics
 from chalicelib.platform.clock import Clock
@@ -14,6 +15,7 @@ from chalicelib.storage.user_store import Credentials as StoredCredentials
 from chalicelib.storage.user_store import UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
+DEFAULT_BACKOFF = Backoff()
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Accounts:
         passwords: Passwords,
         clock: Clock,
         now_ms: Callable[[], int],
+        backoff: Backoff = DEFAULT_BACKOFF,
         new_id: Callable[[], str] = new_user_id,
     ) -> None:
         self._users = users
@@ -37,6 +40,7 @@ class Accounts:
         self._passwords = passwords
         self._clock = clock
         self._now_ms = now_ms
+        self._backoff = backoff
         self._new_id = new_id
 
     def sign_up(self, request: SignUp, name_field: str) -> User:
@@ -55,21 +59,44 @@ class Accounts:
     def log_in(self, credentials: Credentials) -> str:
         """Return the user id for valid credentials.
 
-        An unknown user and a wrong password fail the same way and take about
-        the same time, so the answer does not reveal which usernames exist.
+        An unknown user and a wrong password fail the same way, take about
+        the same time and back off alike, so the answer does not reveal which
+        usernames exist. During a back-off the password is not even checked.
         """
-        stored = self._users.credentials(credentials.username)
+        now = self._now_ms()
+        record = self._users.login_record(credentials.username)
+        wait = self._backoff.retry_after_seconds(record.failures, now)
+        if wait:
+            metrics.count(metrics.LOCKOUTS)
+            raise TooManyAttempts(wait)
+        stored = record.credentials
         if stored is not None and stored.record.get("deleting"):
             stored = None  # being deleted: as good as gone, and costs the same to find so
-        stored_hash = stored.password_hash if stored else None
-        password_ok = self._passwords.verify(stored_hash, credentials.password)
+        # Verified whether or not the user exists, for the same cost either way.
+        password_ok = self._passwords.verify(
+            stored.password_hash if stored else None, credentials.password
+        )
         if stored is None or not password_ok:
+            restart = record.failures.forgotten(now)
+            self._users.record_failure(
+                credentials.username, record.credentials is not None, restart, now
+            )
             metrics.count(metrics.FAILED_LOGINS)
             raise Unauthenticated("invalid_credentials", BAD_CREDENTIALS)
         logs.user_id.set(stored.user_id)
-        self._users.ensure_account(stored)
+        self._after_success(credentials, stored, record.failures.count > 0)
         metrics.count(metrics.LOGINS)
         return stored.user_id
+
+    def _after_success(
+        self, credentials: Credentials, stored: StoredCredentials, had_failures: bool
+    ) -> None:
+        """Clear the failures and upgrade an outdated hash: a write only if either is due."""
+        new_hash = None
+        if self._passwords.needs_rehash(stored.password_hash):
+            new_hash = self._passwords.hash(credentials.password)
+        self._users.record_success(credentials.username, stored, had_failures, new_hash)
+        self._users.ensure_account(stored)
 
     def me(self, caller: Caller) -> User:
         """The caller's account; SessionEnded once it is gone (or from before accounts)."""

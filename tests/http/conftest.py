@@ -48,9 +48,14 @@ class RoundRobin:
         return send(method, path, body, headers)
 
 
+# The first wait after failed logins, longer than the stage's 1 s so that a
+# slow machine cannot see it end between two requests of a test.
+STACK_ENV = {"LOGIN_BACKOFF_FIRST_SECONDS": "60"}
+
+
 @pytest.fixture(scope="session", params=["moto", "dynamodb-local"])
 def stack(request: pytest.FixtureRequest) -> Iterator[LocalStack]:
-    with started_stack(request.param, instances=2) as started:
+    with started_stack(request.param, instances=2, extra_env=STACK_ENV) as started:
         yield started
 
 

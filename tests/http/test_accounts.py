@@ -19,6 +19,7 @@ pytestmark = pytest.mark.http
 
 ONE_AT = "must contain exactly one @ with text on both sides"
 NO_SPACE = "must not contain whitespace or control characters"
+LOGIN_PATHS = ("/v1/auth/login", "/v2/auth/token")
 
 
 def short_name() -> str:
@@ -210,3 +211,20 @@ def test_the_logout_script_clears_both_browser_storages(send: Send) -> None:
     assert reply.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert "localStorage.clear();" in reply.body
     assert "sessionStorage.clear();" in reply.body
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known name", "unknown name"])
+def test_five_failed_logins_back_off_with_429_and_retry_after_on_v1_and_v2(
+    send: Send, api: V1, known: bool
+) -> None:
+    name = api.sign_up() if known else short_name()
+    wrong = {"username": name, "password": "not the password"}
+    failures = [send("POST", "/v1/auth/login", wrong).status for _ in range(3)]
+    failures += [send("POST", "/v2/auth/token", wrong).status for _ in range(2)]
+
+    refused = [send("POST", path, credentials(name)) for path in LOGIN_PATHS]
+
+    assert failures == [401] * 5
+    for reply in refused:
+        assert (reply.status, reply.body["type"]) == (429, "/problems/too-many-requests")
+        assert 0 < int(reply.headers["Retry-After"]) <= 60

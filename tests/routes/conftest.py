@@ -18,6 +18,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import dependencies
+from chalicelib.platform import clock
 from chalicelib.platform.passwords import Passwords
 from infra.dev_stack import LOCAL_TABLE, OFFLINE_AWS_ENV, table_definition
 from tests.support.api import V1
@@ -78,6 +79,17 @@ def owasp_passwords(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None
     monkeypatch.setattr(dependencies, "passwords", Passwords)
     dependencies.reset()
     yield
+    monkeypatch.undo()
+    dependencies.reset()
+
+
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch, client: Client) -> Iterator[list[int]]:
+    """The service's clock in milliseconds, which tests move on; it starts at the real time."""
+    moment = [clock.now_ms()]
+    monkeypatch.setattr(dependencies, "now_ms", lambda: moment[0])
+    dependencies.reset()
+    yield moment
     monkeypatch.undo()
     dependencies.reset()
 

@@ -1,28 +1,13 @@
 """Refresh tokens, revocation and logging out everywhere, through the v2 routes."""
 
-from collections.abc import Iterator
-
 import pytest
 from chalice.test import Client
 
-from chalicelib import dependencies
-from chalicelib.platform import clock
 from tests.routes.conftest import CallLog, send_json, unique
 from tests.support.api import bearer
 from tests.support.values import PASSWORD
 
 DAY_MS = 86_400_000
-
-
-@pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch, client: Client) -> Iterator[list[int]]:
-    """The sessions' clock, which tests move on; it starts at the real time."""
-    moment = [clock.now_ms()]
-    monkeypatch.setattr(dependencies, "now_ms", lambda: moment[0])
-    dependencies.reset()
-    yield moment
-    monkeypatch.undo()
-    dependencies.reset()
 
 
 def new_account(client: Client) -> dict[str, str]:

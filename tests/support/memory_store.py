@@ -20,10 +20,11 @@ from chalicelib.domain.errors import (
     SessionEnded,
     Unavailable,
 )
+from chalicelib.domain.login_backoff import FailedLogins
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo, TodoPatch
 from chalicelib.domain.users import Caller, User, email_key, username_key
 from chalicelib.storage.title_claims import TITLE_TAKEN
-from chalicelib.storage.user_store import Credentials
+from chalicelib.storage.user_store import Credentials, LoginRecord
 
 
 @dataclass
@@ -38,6 +39,7 @@ class MemoryDatabase:
     accounts: dict[str, Account] = field(default_factory=dict)
     logins: dict[str, tuple[User, str]] = field(default_factory=dict)
     emails: set[str] = field(default_factory=set)
+    failures: dict[str, FailedLogins] = field(default_factory=dict)  # by username key
     todos: dict[str, dict[str, Todo]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -135,17 +137,44 @@ class MemoryUserStore:
             if email_key(user.email) in self.database.emails:
                 raise Conflict("That email is already registered.", field="email")
             self.database.logins[username_key(user.username)] = (user, password_hash)
+            self.database.failures.pop(username_key(user.username), None)
             self.database.emails.add(email_key(user.email))
             self.database.accounts[user.id] = Account(user)
 
     def credentials(self, username: str) -> Credentials | None:
+        return self.login_record(username).credentials
+
+    def login_record(self, username: str) -> LoginRecord:
+        key = username_key(username)
         with self.database.lock:
-            found = self.database.logins.get(username_key(username))
+            failures = self.database.failures.get(key, FailedLogins())
+            found = self.database.logins.get(key)
             if found is None:
-                return None
+                return LoginRecord(None, failures)
             account = self.database.accounts.get(found[0].id)
             deleting = {"deleting": {"BOOL": True}} if account and account.deleting else {}
-        return Credentials(found[0].id, found[1], deleting)
+        return LoginRecord(Credentials(found[0].id, found[1], deleting), failures)
+
+    def record_failure(self, username: str, known: bool, restart: bool, now_ms: int) -> None:
+        key = username_key(username)
+        with self.database.lock:
+            if known != (key in self.database.logins):
+                return
+            count = 0 if restart else self.database.failures.get(key, FailedLogins()).count
+            self.database.failures[key] = FailedLogins(count + 1, now_ms)
+
+    def record_success(
+        self, username: str, credentials: Credentials, clear_failures: bool, new_hash: str | None
+    ) -> None:
+        key = username_key(username)
+        with self.database.lock:
+            found = self.database.logins.get(key)
+            if found is None or found[0].id != credentials.user_id:
+                return
+            if clear_failures:
+                self.database.failures.pop(key, None)
+            if new_hash is not None and found[1] == credentials.password_hash:
+                self.database.logins[key] = (found[0], new_hash)
 
     def ensure_account(self, credentials: Credentials) -> None:
         """Every user here has had an account since sign-up."""
@@ -195,5 +224,6 @@ class MemoryAccountStore:
     def finish_deletion(self, user: User) -> None:
         with self.database.lock:
             self.database.logins.pop(username_key(user.username), None)
+            self.database.failures.pop(username_key(user.username), None)
             self.database.emails.discard(email_key(user.email))
             self.database.accounts.pop(user.id, None)

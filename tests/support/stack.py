@@ -6,7 +6,7 @@ the run. The embedded database never skips: it needs nothing but the venv.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import TypeVar
 
@@ -19,8 +19,10 @@ T = TypeVar("T")
 
 
 @contextmanager
-def started_stack(backend: str = "moto", instances: int = 1) -> Iterator[LocalStack]:
-    with _started(backend, local_stack(backend, instances)) as stack:
+def started_stack(
+    backend: str = "moto", instances: int = 1, extra_env: Mapping[str, str] = {}
+) -> Iterator[LocalStack]:
+    with _started(backend, local_stack(backend, instances, extra_env=extra_env)) as stack:
         yield stack
 
 

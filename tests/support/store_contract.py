@@ -19,6 +19,7 @@ from chalicelib.domain.errors import (
     SessionEnded,
 )
 from chalicelib.domain.ids import new_todo_id, new_user_id
+from chalicelib.domain.login_backoff import FailedLogins
 from chalicelib.domain.todos import Expected, Status, Todo, TodoCreate, TodoPatch, apply, new_todo
 from chalicelib.domain.users import Caller, User
 from tests.support.values import unique
@@ -249,3 +250,42 @@ class StoreContract:
         assert (accounts.account(user.id), users.credentials(user.username)) == (None, None)
         assert store.list_all(user.id) == []
         users.create(User(new_user_id(), user.username, user.email, NOW), "a hash")
+
+    def test_failures_are_counted_for_known_and_unknown_names_alike(
+        self, users, accounts, caller: Caller
+    ) -> None:
+        known_name = accounts.account(caller.user_id).username
+        for name, is_known in ((known_name, True), (unique("nobody"), False)):
+            users.record_failure(name, is_known, restart=False, now_ms=1_000)
+            users.record_failure(name, is_known, restart=False, now_ms=2_000)
+            assert users.login_record(name).failures == FailedLogins(2, 2_000)
+            users.record_failure(name, is_known, restart=True, now_ms=3_000)
+            assert users.login_record(name).failures == FailedLogins(1, 3_000)
+        assert users.login_record(known_name).credentials.user_id == caller.user_id
+
+    def test_a_success_clears_failures_and_stores_an_upgraded_hash(
+        self, users, caller: Caller, accounts
+    ) -> None:
+        name = accounts.account(caller.user_id).username
+        users.record_failure(name, True, restart=False, now_ms=1_000)
+        stored = users.credentials(name)
+        users.record_success(name, stored, clear_failures=True, new_hash="an upgraded hash")
+        record = users.login_record(name)
+        assert (record.failures.count, record.credentials.password_hash) == (0, "an upgraded hash")
+        # A hash that changed meanwhile stands: the upgrade was of the old one.
+        users.record_success(name, stored, clear_failures=False, new_hash="a stale upgrade")
+        assert users.credentials(name).password_hash == "an upgraded hash"
+
+    def test_a_sign_up_replaces_an_unknown_names_failures_and_late_ones_do_not_touch_it(
+        self, users
+    ) -> None:
+        # GIVEN failures counted for a name nobody has
+        name = unique("later")
+        users.record_failure(name, False, restart=False, now_ms=1_000)
+        # WHEN the name signs up, and then a failure that read it as unknown lands
+        user = User(new_user_id(), name, f"{name}@example.com", NOW)
+        users.create(user, "a hash")
+        users.record_failure(name, False, restart=False, now_ms=2_000)
+        # THEN the user starts with no failures, and the late one was not counted
+        record = users.login_record(name)
+        assert (record.credentials.user_id, record.failures.count) == (user.id, 0)
