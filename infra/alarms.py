@@ -31,7 +31,15 @@ ROLLBACK_ALARMS = [FUNCTION_ERRORS, API_5XX_RATE, API_LATENCY_P99]
 
 # Every DynamoDB operation the function makes (see .chalice/policy.json);
 # DynamoDB publishes throttles and system errors per operation only.
-TABLE_OPERATIONS = ("GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems")
+TABLE_OPERATIONS = (
+    "GetItem",
+    "Query",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "BatchWriteItem",
+)
 MIN_REQUESTS_FOR_5XX_RATE = 10
 
 
