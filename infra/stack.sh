@@ -47,7 +47,7 @@ parameter_overrides() {
     local variable parameter
     overrides=()
     for pair in ALARM_EMAIL=AlarmEmail DOMAIN_NAME=DomainName CERTIFICATE_ARN=CertificateArn \
-        HOSTED_ZONE_ID=HostedZoneId; do
+        HOSTED_ZONE_ID=HostedZoneId AUTH_RATE_LIMIT=AuthRateLimit; do
         variable=${pair%%=*}
         parameter=${pair#*=}
         if [ -n "${!variable+set}" ]; then

@@ -170,6 +170,7 @@ def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(
 ) -> None:
     env, log = fake_aws
     given = ["ALARM_EMAIL=ops@example.com", "DOMAIN_NAME=api.example.com", "HOSTED_ZONE_ID="]
+    given.append("AUTH_RATE_LIMIT=100")
     result, _ = make("deploy", tmp_path / "out", {**env, "FAKE_AWS_DOMAIN_URL": DOMAIN_URL}, *given)
     assert result.returncode == 0, result.stdout + result.stderr
     deploy = next(c for c in log.read_text().splitlines() if c.startswith("cloudformation deploy"))
@@ -179,6 +180,7 @@ def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(
         "AlarmEmail=ops@example.com",
         "DomainName=api.example.com",
         "HostedZoneId=",
+        "AuthRateLimit=100",
     ]
     assert f"Domain URL: {DOMAIN_URL}" in result.stdout
 
