@@ -45,9 +45,25 @@ export async function signUp(username, email, password) {
   await call("POST", "v2/users", { body: { username, email, password } });
 }
 
+// Token grants: {access_token, expires_in}. The refresh token comes and goes in
+// an HttpOnly cookie scoped to v2/auth/, which this code never sees (session.js).
 export async function logIn(username, password) {
-  const response = await call("POST", "v2/auth/token", { body: { username, password } });
-  return (await response.json()).access_token;
+  const body = { username, password, refresh_token_cookie: true };
+  return (await call("POST", "v2/auth/token", { body })).json();
+}
+
+export async function refresh() {
+  const body = { grant_type: "refresh_token", refresh_token_cookie: true };
+  return (await call("POST", "v2/auth/token", { body })).json();
+}
+
+/** End this session: the server revokes the cookie's refresh token and clears the cookie. */
+export async function revoke() {
+  await call("POST", "v2/auth/revoke", { body: {} });
+}
+
+export async function me(token) {
+  return (await call("GET", "v2/users/me", { token })).json();
 }
 
 /** Every todo, oldest first, following cursors to the end. */

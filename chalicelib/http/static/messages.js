@@ -21,6 +21,8 @@ export const SESSION_MESSAGES = {
   expired: "Your session has expired. Please log in again; anything you were typing is kept.",
   invalid: "Your session is no longer valid. Please log in again.",
   revoked: "This session was ended (logged out everywhere, or the password changed). Please log in again.",
+  ended: "Your session has ended. Please log in again; anything you were typing is kept.",
+  invalid_grant: "Your session has ended. Please log in again; anything you were typing is kept.",
   missing: "Please log in to see your list.",
 };
 
