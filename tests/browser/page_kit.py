@@ -98,3 +98,8 @@ def refresh_by_api(base_url: str, refresh_token: str) -> Reply:
 def api_log_in(base_url: str, username: str, password: str = PASSWORD) -> Reply:
     body = {"username": username, "password": password}
     return http_client(base_url)("POST", "v2/auth/token", body)
+
+
+def open_settings(page: Page) -> None:
+    page.get_by_text("Account settings", exact=True).click()
+    expect(button(page, "Log out everywhere")).to_be_visible()

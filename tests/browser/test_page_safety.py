@@ -26,6 +26,7 @@ HOSTILE_TITLES = [
 FILES = {
     "": "text/html; charset=utf-8",
     "static/app.js": "text/javascript; charset=utf-8",
+    "static/account.js": "text/javascript; charset=utf-8",
     "static/api.js": "text/javascript; charset=utf-8",
     "static/auth.js": "text/javascript; charset=utf-8",
     "static/board.js": "text/javascript; charset=utf-8",

@@ -58,7 +58,7 @@ def prefix_proxy(upstream: str) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PATCH = do_DELETE = do_OPTIONS = forward
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = forward
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -66,6 +66,19 @@ export async function me(token) {
   return (await call("GET", "v2/users/me", { token })).json();
 }
 
+export async function endAllSessions(token) {
+  await call("DELETE", "v2/users/me/sessions", { token });
+}
+
+export async function changePassword(token, currentPassword, newPassword) {
+  const body = { current_password: currentPassword, new_password: newPassword };
+  await call("PUT", "v2/users/me/password", { token, body });
+}
+
+export async function deleteAccount(token, password) {
+  await call("DELETE", "v2/users/me", { token, body: { password } });
+}
+
 /** Every todo, oldest first, following cursors to the end. */
 export async function listTodos(token) {
   const todos = [];

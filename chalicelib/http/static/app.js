@@ -2,6 +2,7 @@
 // Writes go to the server first; the page then shows the server's answer and
 // re-reads the whole list, so what it shows as current is what the server has.
 
+import { resetAccount, setUpAccount } from "./account.js";
 import * as api from "./api.js";
 import { setUpAuth, showAuth } from "./auth.js";
 import { clearLists, nextFocus, renderLists } from "./board.js";
@@ -47,6 +48,7 @@ function forgetPerson() {
   say("");
   announce("");
   clearLists();
+  resetAccount();
 }
 
 function leaveBoard() {
@@ -63,7 +65,7 @@ function sessionEnded(reason) {
   showAuth({ message: SESSION_MESSAGES[reason] ?? SESSION_MESSAGES.invalid, username: signedInAs ?? "" });
 }
 
-/** The session is over on purpose. */
+/** The session is over on purpose (log out, everywhere, or the account deleted). */
 function signedOut(message) {
   leaveBoard();
   signedInAs = null;
@@ -233,6 +235,7 @@ setUpAuth((username) => {
   showBoard(username);
   $("new-title").focus();
 });
+setUpAccount({ say, report, signedOut, username: () => signedInAs });
 wireBoard();
 whenSessionEnds(sessionEnded);
 start();

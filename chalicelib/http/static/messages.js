@@ -1,7 +1,15 @@
 // What went wrong, in words a person understands. `context.title` names the
 // item a duplicate-title answer is about.
 
-const FIELD_NAMES = { username: "Username", name: "Username", email: "Email", password: "Password", title: "The title" };
+const FIELD_NAMES = {
+  username: "Username",
+  name: "Username",
+  email: "Email",
+  password: "Password",
+  current_password: "The current password",
+  new_password: "The new password",
+  title: "The title",
+};
 
 const CONFLICTS = {
   username: () => "That username is taken. Please choose another.",
