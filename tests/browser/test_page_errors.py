@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import Site
 from tests.browser.page_kit import (
@@ -224,3 +224,27 @@ def _send(site: Site, token: str | None, method: str, path: str, body: dict | No
     reply = http_client(site.base_url)(method, path, body, bearer(token) if token else {})
     assert reply.status < 300, reply
     return reply.body
+
+
+def test_a_login_during_a_back_off_says_how_long_to_wait(page: Page, site: Site) -> None:
+    # GIVEN a server answering logins as it does during a back-off (tests/routes
+    # check when it does; here what the page makes of the answer matters)
+    account = create_account(site.base_url)
+    problem = {"title": "Too Many Requests", "status": 429, "detail": "Try again in 8 s."}
+
+    def backing_off(route: Route) -> None:
+        if "username" not in (route.request.post_data_json or {}):
+            return route.continue_()  # the arrival's refresh goes through
+        route.fulfill(status=429, json=problem, headers={"Retry-After": "8"})
+
+    page.route("**/v2/auth/token", backing_off)
+    page.goto("./")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password", exact=True).fill(account.password)
+
+    # WHEN they log in, THEN they are told how long to wait
+    button(page, "Log in").click()
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Too many wrong passwords. Please wait 8 seconds, then try again."
+    )

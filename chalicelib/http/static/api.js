@@ -5,12 +5,12 @@
 export class ApiError extends Error {
   constructor(kind, problem = {}) {
     super(problem.detail || kind);
-    this.kind = kind; // network | credentials | session | conflict | changed | gone | invalid | busy | other
+    this.kind = kind; // network | credentials | session | conflict | changed | gone | invalid | slow | busy | other
     this.problem = problem;
   }
 }
 
-const KIND_BY_STATUS = { 404: "gone", 409: "conflict", 412: "changed", 422: "invalid", 503: "busy" };
+const KIND_BY_STATUS = { 404: "gone", 409: "conflict", 412: "changed", 422: "invalid", 429: "slow", 503: "busy" };
 
 async function problemFrom(response) {
   let problem = {};
@@ -18,6 +18,7 @@ async function problemFrom(response) {
     problem = await response.json().catch(() => ({}));
   }
   problem.status = response.status;
+  if (response.headers.has("Retry-After")) problem.retryAfter = Number(response.headers.get("Retry-After"));
   if (response.status === 401) {
     return new ApiError(problem.reason === "invalid_credentials" ? "credentials" : "session", problem);
   }

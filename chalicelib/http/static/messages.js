@@ -34,6 +34,10 @@ export const SESSION_MESSAGES = {
   missing: "Please log in to see your list.",
 };
 
+function seconds(count) {
+  return count === 1 ? "1 second" : `${count} seconds`;
+}
+
 export function describe(error, context = {}) {
   if (error.kind in FIXED) return FIXED[error.kind];
   if (error.kind === "conflict" && error.problem.type?.endsWith("/quota-exceeded")) {
@@ -47,6 +51,9 @@ export function describe(error, context = {}) {
     return error.problem.errors
       .map(({ field, message }) => `${FIELD_NAMES[field] ?? field} ${message}.`)
       .join(" ");
+  }
+  if (error.kind === "slow" && error.problem.retryAfter >= 0) {
+    return `Too many wrong passwords. Please wait ${seconds(error.problem.retryAfter)}, then try again.`;
   }
   if (error.kind === "session") return SESSION_MESSAGES[error.problem.reason] ?? SESSION_MESSAGES.invalid;
   return `Something went wrong (error ${error.problem.status ?? "unknown"}). Please try again.`;
