@@ -146,3 +146,15 @@ def test_logging_in_again_after_logging_out_shows_the_same_list(page: Page, site
     log_in(page, account)
 
     expect_lists(page, ["kept on the server"], [])
+
+
+def test_a_token_an_earlier_version_kept_in_session_storage_is_dropped(
+    page: Page, site: Site
+) -> None:
+    page.goto("./")
+    page.evaluate("sessionStorage.setItem('todo.session', '{\"token\": \"eyJ.old\"}')")
+
+    page.reload()
+
+    expect(button(page, "Log in")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('todo.session')") is None

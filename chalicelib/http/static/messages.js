@@ -31,7 +31,6 @@ export const SESSION_MESSAGES = {
   revoked: "This session was ended (logged out everywhere, or the password changed). Please log in again.",
   ended: "Your session has ended. Please log in again; anything you were typing is kept.",
   invalid_grant: "Your session has ended. Please log in again; anything you were typing is kept.",
-  missing: "Please log in to see your list.",
 };
 
 function seconds(count) {

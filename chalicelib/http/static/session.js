@@ -13,6 +13,9 @@ import * as api from "./api.js";
 const USER_KEY = "todo.user";
 const RETRY_SECONDS = 15; // after a refresh that failed for want of the network
 
+// Earlier versions of the page kept the access token here; a tab open since then drops it.
+sessionStorage.removeItem("todo.session");
+
 let accessToken = null;
 let timer = null;
 let refreshing = null;
