@@ -30,6 +30,11 @@ class Retry(Exception):
     """Raised by a judge: the attempt taught something; try again at once."""
 
 
+class AlreadyWritten(Exception):
+    """Raised by a judge: an earlier attempt of this very write committed, and only its
+    answer was lost (a timeout, then a retry); the write is done."""
+
+
 def now_us() -> int:
     return time.time_ns() // 1_000
 
@@ -67,7 +72,10 @@ class ChangeWriter:
                 self._table.transact(items)
                 return seq
             except Cancelled as cancelled:
-                learned, seen = self._learn(caller, cancelled, judge, counted)
+                try:
+                    learned, seen = self._learn(caller, cancelled, judge, counted)
+                except AlreadyWritten:
+                    return seq
             if seen is not None and overtaken < MAX_OVERTAKEN and budget.has_time():
                 # Another write of this user's committed first: the user's writes
                 # progress, so this costs no retry, only time.

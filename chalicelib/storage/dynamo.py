@@ -9,6 +9,7 @@ name, or Unavailable (503) once the budget is spent.
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -135,9 +136,14 @@ class Table:
         Naming each item means callers ask "did the claim fail?" rather than
         counting positions in DynamoDB's list of reasons.
         """
+        # One token for every attempt of this call: should an attempt commit and its
+        # answer be lost, DynamoDB answers the retry with success instead of running
+        # it again (idempotent for 10 minutes). botocore would make a new one per attempt.
+        token = uuid.uuid4().hex
         try:
             send = self.client.transact_write_items
-            self._call("TransactWriteItems", send, TransactItems=list(items.values()))
+            writes = list(items.values())
+            self._call("TransactWriteItems", send, TransactItems=writes, ClientRequestToken=token)
         except ClientError as error:
             if _code(error) != "TransactionCanceledException":
                 raise

@@ -16,7 +16,13 @@ from chalicelib.domain.positions import MAX_LENGTH, between, spread
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo
 from chalicelib.domain.users import Caller
 from chalicelib.storage.account_checks import Counted
-from chalicelib.storage.change_writer import ChangeWriter, Retry, Writes, now_us
+from chalicelib.storage.change_writer import (
+    AlreadyWritten,
+    ChangeWriter,
+    Retry,
+    Writes,
+    now_us,
+)
 from chalicelib.storage.changes import TODO, Change, Moved
 from chalicelib.storage.dynamo import Cancelled, Item, Table, n, s
 from chalicelib.storage.list_keys import list_key
@@ -156,11 +162,19 @@ class TodoStore:
             }
         }
         claims = _Claims(self._table.name, caller.user_id, todo.list_id, todo.title, todo.id)
+        judge = _judge(claims)
+
+        def judge_insert(cancelled: Cancelled) -> None:
+            if cancelled.failed("todo"):
+                # Its id is new: only this write's own earlier attempt can have stored it.
+                raise AlreadyWritten
+            judge(cancelled)
+
         self._writer.write(
             caller,
             Change(TODO, (todo.id,)),
             lambda seq: {"todo": put, **claims.items(), **self._list_check(caller, todo.list_id)},
-            _judge(claims),
+            judge_insert,
             Counted("todos", 1, self.quota),
         )
 

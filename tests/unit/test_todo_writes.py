@@ -43,9 +43,11 @@ class FakeClient:
     def __init__(self, *outcomes: Outcome) -> None:
         self._outcomes = list(outcomes)
         self.sent: list[list[dict]] = []
+        self.tokens: list[str] = []
 
-    def transact_write_items(self, TransactItems: list[dict]) -> None:
+    def transact_write_items(self, TransactItems: list[dict], ClientRequestToken: str) -> None:
         self.sent.append(TransactItems)
+        self.tokens.append(ClientRequestToken)
         outcome = self._outcomes.pop(0)
         if outcome is None:
             return
