@@ -99,10 +99,12 @@ class ChangeWriter:
             refused = self._account.failure(caller, cancelled.old_item("account"), counted)
             if isinstance(refused, SessionEnded):
                 raise refused  # whatever else failed, this caller may not write at all
+        overtaken_by = refused.last if isinstance(refused, SeqTaken) else None
         try:
             judge(cancelled)
         except Retry:
-            return True, None
+            # Another write committed first here too: the user's writes progress.
+            return True, overtaken_by
         if isinstance(refused, SeqTaken):
             return True, refused.last
         if refused is not None:
