@@ -8,11 +8,15 @@ runs in a fresh `python -I -S` of the runtime's version that sees only its
 zip and the runtime's boto3. The time is wall time from just before the
 process is spawned until it prints its first response, so interpreter
 start-up counts on both sides. Variants run in rotating order, round after
-round, after one warm-up round, and medians are compared. One extra run of
+round, after one warm-up round, and medians are compared, with the median
+of the round-by-round ratios beside them; the child's CPU time (user and
+system, from wait4) is compared too, as it is the figure the machine's
+load moves least. One extra run of
 each with `-X importtime` attributes import time to top-level packages.
 """
 
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -46,6 +50,7 @@ class Variant:
 @dataclass
 class ColdResult:
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # the child's user + system time
     import_seconds: list[float] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     heavy: list[tuple[str, float]] = field(default_factory=list)
@@ -53,6 +58,16 @@ class ColdResult:
     @property
     def median(self) -> float:
         return median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return median(self.cpu_seconds)
+
+    def paired_ratio(self, floor: "ColdResult") -> float:
+        """The median of this variant's time over the floor's, round by round: a round runs
+        its variants one after another, so a change of load between rounds cancels out."""
+        pairs = zip(self.seconds, floor.seconds, strict=True)
+        return median([mine / theirs for mine, theirs in pairs])
 
 
 def variants(
@@ -116,6 +131,7 @@ def measure_cold_start(
             if round_number == 0:
                 continue  # warm-up: fills the page cache
             results[name].seconds.append(seconds)
+            results[name].cpu_seconds.append(result["cpu_s"])
             results[name].import_seconds.append(result["import_s"])
             results[name].modules = result["modules"]
     for name, variant in chosen.items():
@@ -143,7 +159,9 @@ def run_child(
             if line.startswith(RESULT_PREFIX):
                 elapsed = time.perf_counter() - started
                 result = json.loads(line[len(RESULT_PREFIX) :])
-        child.wait()
+        # wait4 gives this child's own CPU time, which other processes' load barely moves.
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         stderr = errors.read()
     if result is None or result["status"] != 200:
@@ -151,6 +169,7 @@ def run_child(
     if not (result["origins"]["app"] or "").startswith(str(variant.root)):
         raise RuntimeError(f"the app came from {result['origins']['app']}, not the zip")
     result["stderr"] = stderr
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     return elapsed, result
 
 

@@ -25,7 +25,11 @@ modules from our zip and its `app.py` compiled as ours are. As deployed, ours
 also reads its signing secret from Secrets Manager (two calls, AWSCURRENT and
 AWSPREVIOUS) at its first request; the embedded server plays Secrets Manager
 in the last line. All read the same embedded DynamoDB. Variants alternate,
-and medians are shown after a warm-up round."""
+round after round, and medians are shown after a warm-up round; beside the
+ratio of medians is the median of each round's own ratio, whose variants ran
+one after another. CPU time is the child's user and system time: on a
+loaded machine wall time also counts waiting for a core, which CPU time
+does not, so its ratio is the steadier one."""
 
 WARM_TEXT = """The Lambda handler called in-process with API Gateway events, each request
 timed whole, minus the time inside botocore's `_make_api_call` (serialising,
