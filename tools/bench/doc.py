@@ -216,6 +216,7 @@ def _packages(modules: list[str]) -> set[str]:
 def warm_section(warm: list[Any]) -> str:
     by_route = {w.route: w for w in warm}
     bare, jwt_floor = by_route[FLOOR_BARE].overhead, by_route[FLOOR_JWT].overhead
+    bare_cpu = by_route[FLOOR_BARE].cpu_overhead
     rows = [
         [
             w.route,
@@ -224,11 +225,14 @@ def warm_section(warm: list[Any]) -> str:
             us(w.overhead),
             ratio(w.overhead, bare),
             ratio(w.overhead, jwt_floor),
+            us(w.cpu_overhead),
+            ratio(w.cpu_overhead, bare_cpu),
         ]
         for w in sorted(warm, key=lambda w: w.route not in FLOORS)
     ]
-    header = ["route", "handler", "in DynamoDB calls", "own time", "ratio to bare route"]
-    header.append("ratio to route + PyJWT decode")
+    header = "route|handler|in DynamoDB calls|own time|ratio to bare route"
+    header += "|ratio to route + PyJWT decode|own CPU time|CPU ratio to bare route"
+    header = header.split("|")
     hit, miss = by_route[CACHE_HIT_ROUTE], by_route[CACHE_MISS_ROUTE]
     cache_rows = [
         ["hit: a token verified before", us(hit.overhead), "1.00x"],

@@ -42,7 +42,9 @@ second is what a stateless token check costs without one. A third floor, a
 bare route making one GetItem, is there for the routes that make one. Every
 route but one reuses one token, whose check is then a hit in the service's
 memory of verified tokens. Medians over all cycles; argon2 routes are under
-Login."""
+Login. The last two columns count CPU time instead (the handler's, less the
+CPU its DynamoDB calls took), which waiting for a core on a loaded machine
+does not inflate."""
 
 VERIFIED_CACHE_TEXT = """The token cache, hit and missed: the same `GET /v2/todos/{id}`, in the same
 cycles, once with the token the service has verified before (a hit: a

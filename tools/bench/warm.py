@@ -38,6 +38,7 @@ class RouteFigures:
     seconds: float
     dynamodb_seconds: float
     overhead: float
+    cpu_overhead: float  # the handler's CPU time less its DynamoDB calls' CPU time
     calls: list[str]
     items_read: int
 
@@ -205,6 +206,7 @@ def summarise(route: str, replies: list[Measured]) -> RouteFigures:
         seconds=median([r.seconds for r in replies]),
         dynamodb_seconds=median([r.dynamodb_seconds for r in replies]),
         overhead=median([r.overhead for r in replies]),
+        cpu_overhead=median([r.cpu_overhead for r in replies]),
         calls=replies[-1].calls,
         items_read=replies[-1].items_read,
     )
