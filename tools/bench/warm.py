@@ -168,9 +168,10 @@ def unseen_tokens(token: str) -> Iterator[str]:
     from chalicelib import dependencies
 
     user_id = dependencies.token_verifier().verify(token).subject
+    minutes = dependencies.settings().access_token_minutes
     issued = {token}
     while True:
-        fresh = dependencies.token_issuer().issue(user_id, 15)
+        fresh = dependencies.token_issuer().issue(user_id, minutes)
         if fresh in issued:  # issued within the same millisecond: the same string
             time.sleep(0.002)
             continue
