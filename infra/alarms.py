@@ -39,6 +39,7 @@ TABLE_OPERATIONS = (
     "DeleteItem",
     "TransactWriteItems",
     "BatchWriteItem",
+    "BatchGetItem",
 )
 MIN_REQUESTS_FOR_5XX_RATE = 10
 
