@@ -136,8 +136,8 @@ HOW_TO_READ = """## How to read these figures
   work around the hash.
 - **Token cache**: the ratio to the bare route includes the token check;
   a miss costs what the PyJWT floor costs, and a hit should cost far less.
-- **Refresh and back-off** count their DynamoDB calls: a refresh is one
-  TransactWriteItems, a login in back-off one GetItem.
+- **Refresh and back-off** are listed with their DynamoDB calls, counted
+  exactly; a login in back-off should show no argon2 cost, only its floor's.
 - **Deleting an account** must stay well under 1.00x of the timeout.
 - **Package size** is the zip Lambda loads on a cold start; the floor is
   Chalice's own runtime in it, and the goal is 300 KB.
