@@ -25,6 +25,7 @@ from tools.bench import doc
 from tools.bench.account_deletion import (
     MOTO,
     DeletionResult,
+    lambda_memory,
     lambda_timeouts,
     measure_deletion,
     measure_on_dynamodb_local,
@@ -111,7 +112,7 @@ def deletion_on_dynamodb_local(
             deletions.append(measure_on_dynamodb_local(f"{name}-gone-local"))
         except Unavailable as unavailable:
             skipped = f"DynamoDB Local could not run here: {unavailable}"
-    return DeletionResult(deletions, lambda_timeouts(), skipped)
+    return DeletionResult(deletions, lambda_timeouts(), lambda_memory(), skipped)
 
 
 def step(what: str, count: int, unit: str) -> None:

@@ -33,6 +33,8 @@ from tools.bench.warm import expect, new_user
 MOTO = "embedded moto server"
 DYNAMODB_LOCAL = "DynamoDB Local"
 CHALICE_DEFAULT_TIMEOUT = 60  # seconds, when a stage's config sets none
+CHALICE_DEFAULT_MEMORY_MB = 128
+ONE_VCPU_MB = 1769  # Lambda gives a function one vCPU at this memory, in proportion below it
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Deletion:
     todos: int
     items_before: int  # every item of the user's partition, the login record and email claim
     seconds: float
+    cpu_seconds: float  # the service's process, all its threads, DynamoDB clients included
     calls: list[str]
     items_left: int
 
@@ -49,15 +52,25 @@ class Deletion:
 class DeletionResult:
     runs: list[Deletion]
     timeouts: dict[str, int]  # stage: lambda_timeout, seconds
+    memory_mb: dict[str, int]  # stage: lambda_memory_size
     skipped: str | None  # why DynamoDB Local did not run, if it did not
 
 
 def lambda_timeouts() -> dict[str, int]:
     """Each deployable stage's Lambda timeout, as .chalice/config.json sets it."""
+    return _stage_settings("lambda_timeout", CHALICE_DEFAULT_TIMEOUT)
+
+
+def lambda_memory() -> dict[str, int]:
+    """Each deployable stage's Lambda memory size in MB, which sets its share of a CPU."""
+    return _stage_settings("lambda_memory_size", CHALICE_DEFAULT_MEMORY_MB)
+
+
+def _stage_settings(name: str, default: int) -> dict[str, int]:
     config = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
-    default = config.get("lambda_timeout", CHALICE_DEFAULT_TIMEOUT)
+    fallback = config.get(name, default)
     return {
-        stage: settings.get("lambda_timeout", default)
+        stage: settings.get(name, fallback)
         for stage, settings in config["stages"].items()
         if stage != "local"
     }
@@ -73,8 +86,9 @@ def measure_deletion(harness: Harness, client: Any, name: str, database: str) ->
         "DELETE", "/v2/users/me", "/v2/users/me", headers=bearer(token), body={"password": PASSWORD}
     )
     deleted = expect(harness.call(event), 204, "DELETE /v2/users/me")
+    left = _items_of(client, user_id, name)
     return Deletion(
-        database, quota, before, deleted.seconds, deleted.calls, _items_of(client, user_id, name)
+        database, quota, before, deleted.seconds, deleted.cpu_seconds, deleted.calls, left
     )
 
 

@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any
 
 from tools.bench import doc_text
+from tools.bench.account_deletion import ONE_VCPU_MB
 from tools.bench.cold import FLOOR, OURS, OURS_DEPLOYED
 from tools.bench.hotspots import SERVICE_SIDE, by_package, shares, top_functions
 from tools.bench.package_size import GOAL_BYTES, LAMBDA_ZIP_LIMIT
@@ -154,6 +155,17 @@ def summary(figures: dict[str, Any]) -> str:
             f"{d.seconds:.2f} s",
             f"{timeout} s (Lambda timeout)",
             ratio(d.seconds, timeout),
+        ]
+        for d in deletion.runs
+    ]
+    stage, memory = min(deletion.memory_mb.items(), key=lambda pair: pair[1])
+    share = min(1.0, memory / ONE_VCPU_MB)
+    rows += [
+        [
+            f"DELETE /v2/users/me at the quota, {d.database}: its CPU at {stage}'s {memory} MB",
+            f"{d.cpu_seconds / share:.1f} s (estimate)",
+            f"{timeout} s (Lambda timeout)",
+            ratio(d.cpu_seconds / share, timeout),
         ]
         for d in deletion.runs
     ]
@@ -307,6 +319,8 @@ def sessions_section(sessions: list[Any]) -> str:
 def deletion_section(result: Any) -> str:
     timeouts = ", ".join(f"{stage} {seconds} s" for stage, seconds in result.timeouts.items())
     timeout = min(result.timeouts.values())  # the strictest stage
+    stage, memory = min(result.memory_mb.items(), key=lambda pair: pair[1])
+    share = min(1.0, memory / ONE_VCPU_MB)  # of one vCPU, at the smallest stage's memory
     rows = [
         [
             d.database,
@@ -316,15 +330,19 @@ def deletion_section(result: Any) -> str:
             f"{d.seconds:.2f} s",
             f"{timeout} s",
             ratio(d.seconds, timeout),
+            f"{d.cpu_seconds:.2f} s",
+            f"{d.cpu_seconds / share:.1f} s",
+            ratio(d.cpu_seconds / share, timeout),
             d.items_left,
         ]
         for d in result.runs
     ]
     header = "database|todos|items of the user|DynamoDB calls|handler|Lambda timeout|ratio"
+    header += f"|service CPU time|that CPU at {stage}'s {memory} MB (estimate)|ratio|items left"
     lines = [
         doc_text.DELETION_TEXT,
         f"Lambda timeout in `.chalice/config.json`: {timeouts}.",
-        table([*header.split("|"), "items left"], rows),
+        table(header.split("|"), rows),
     ]
     if result.skipped:
         lines.append(f"Not measured on DynamoDB Local: {result.skipped}.")

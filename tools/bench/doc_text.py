@@ -102,7 +102,12 @@ database, and the table is read afterwards: nothing of the user may be
 left. The embedded moto server answers one request at a time, so the
 parallel batches queue there; DynamoDB Local serves them in parallel. The
 ratio is to the function's Lambda timeout: past 1.00x, Lambda would end the
-request. Neither database has DynamoDB's latency or throttling."""
+request. Neither database has DynamoDB's latency or throttling. The handler's
+wall time also counts waiting for the database's one process and, on a
+loaded machine, for a core; the service's CPU time (its process, every
+thread, the DynamoDB clients' work included) does not. Lambda gives a
+function CPU in proportion to its memory, one vCPU at 1,769 MB, so the
+estimate scales that CPU time to the smallest stage's share of a vCPU."""
 
 HOTSPOT_TEXT = """cProfile over the handler calls of warm v1 and v2 cycles (every route
 above but login), counting CPU time, so that waiting on DynamoDB, and time

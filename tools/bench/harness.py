@@ -36,6 +36,7 @@ class Measured:
     items_read: int
     cpu_overhead: float  # CPU time of the handler minus CPU time inside DynamoDB calls
     body_bytes: int = 0
+    cpu_seconds: float = 0.0  # CPU time of this process, every thread, during the handler
 
     @property
     def overhead(self) -> float:
@@ -139,6 +140,7 @@ class Harness:
             meter.items_read,
             cpu_seconds - meter.cpu_seconds,
             len(text.encode()),
+            cpu_seconds,
         )
 
     def close(self) -> None:
