@@ -13,7 +13,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke rotate-secret clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -28,7 +28,7 @@ endif
 
 help: ## list the targets (the default goal)
 	@echo "usage: make <target> [VAR=value ...]; see README.md"
-	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:.*## / { printf "  %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 venv: ## make .venv, or remake it when PYTHON= names another interpreter or requirements change
 	@$(PYTHON) infra/preflight.py venv --venv '$(VENV)' $(EXPLICIT_PYTHON)
@@ -74,8 +74,8 @@ deploy: ## STAGE=dev|prod: package and deploy to your AWS account
 destroy: ## STAGE=dev|prod: delete the stack, keeping the table
 	@OUT=$(OUT) bash infra/stack.sh destroy $(STAGE)
 
-# Operating a deployed stage (docs/DEPLOY.md). url and logs check for the aws
-# CLI and credentials first, as deploy does; smoke needs them only with STAGE.
+# Operating a deployed stage (docs/DEPLOY.md). url, logs and rotate-secret check for
+# the aws CLI and credentials first, as deploy does; smoke needs them only with STAGE.
 url: ## STAGE=dev|prod: print the deployed API's base URL
 	@bash infra/stack.sh url $(STAGE)
 
@@ -84,6 +84,9 @@ logs: ## STAGE=dev|prod: follow the function's logs; LOGS_ARGS="--since 1h" goes
 
 smoke: venv ## URL=<base URL>, or STAGE=dev|prod: sign up, walk through v1 and v2, clean up
 	@$(BIN)/python tools/smoke.py $(if $(URL),--url '$(URL)',$(if $(STAGE),--stage '$(STAGE)',--url http://127.0.0.1:$(PORT)))
+
+rotate-secret: ## STAGE=dev|prod: a new signing key; the old one verifies until its tokens expire
+	@bash infra/stack.sh rotate-secret $(STAGE)
 
 clean: ## remove .venv, .local, out and the tools' caches
 	rm -rf $(VENV) .local out .pytest_cache .ruff_cache

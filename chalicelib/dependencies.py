@@ -80,6 +80,25 @@ def signing_keys() -> SigningKeys:
     return keys
 
 
+# A token naming a key this container has not read makes it read its keys
+# again, at most this often: right after a rotation, tokens signed with the
+# new key by another container work here at once, and forged key ids cannot
+# make every request call Secrets Manager.
+KEYS_REREAD_SECONDS = 10
+
+
+def reread_signing_keys() -> bool:
+    """Make the next signing_keys() read the keys again, unless they were read less than
+    KEYS_REREAD_SECONDS ago; whether it will."""
+    if not _loaded_keys:
+        return False
+    keys, read_at = _loaded_keys[0]
+    if time.monotonic() - read_at < KEYS_REREAD_SECONDS:
+        return False
+    _loaded_keys[:] = [(keys, float("-inf"))]
+    return True
+
+
 def signing_secret() -> bytes:
     return signing_keys().current.secret
 
