@@ -1,10 +1,13 @@
 // The to-do page: wires the login form, the lists and the v2 API together.
 // Writes go to the server first; the page then shows the server's answer and
-// re-reads the whole list, so what it shows as current is what the server has.
+// syncs (sync.js), so what it shows as current is what the server has.
 
 import * as api from "./api.js";
 import { setUpAuth, showAuth } from "./auth.js";
 import { clearLists, nextFocus, renderLists } from "./board.js";
+import { forgetFilters, setUpFilters, shownTodos, syncShown } from "./filters.js";
+import { currentListId, forgetLists, setUpLists } from "./lists.js";
+import { forgetSync } from "./sync.js";
 import { SESSION_MESSAGES, describe } from "./messages.js";
 import { currentSession, endSession, startSession } from "./session.js";
 
@@ -46,6 +49,9 @@ function forgetPerson() {
   say("");
   announce("");
   clearLists();
+  forgetSync();
+  forgetLists();
+  forgetFilters();
 }
 
 function leaveBoard() {
@@ -80,7 +86,7 @@ async function refresh() {
   if (!session) return sessionEnded("missing");
   $("board").setAttribute("aria-busy", "true");
   try {
-    const todos = await api.listTodos(session.token);
+    const todos = await syncShown(session.token);
     if (ticket !== refreshes) return;
     Object.assign(view, { todos, stale: false });
     if (!todos.some((todo) => todo.id === view.editing)) view.editing = null;
@@ -111,7 +117,7 @@ async function add(event) {
   adding = true;
   $("add-button").setAttribute("aria-disabled", "true");
   try {
-    const todo = await api.createTodo(token(), title);
+    const todo = await api.createTodo(token(), title, { list_id: currentListId() });
     if (input.value.trim() === title) input.value = ""; // keep anything typed since
     say("");
     announce(`Added “${title}”.`);
@@ -211,8 +217,17 @@ function wireBoard() {
   // Coming back to the tab or the network: show what the server has now.
   const refreshIfShown = () => !$("board").hidden && currentSession() && refresh();
   window.addEventListener("online", refreshIfShown);
+  window.addEventListener("focus", refreshIfShown);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshIfShown());
 }
+
+// Lists and filters: each module gets what it needs of the board.
+const redraw = () => {
+  if (view.todos !== null) view.todos = shownTodos();
+  render();
+};
+const board = { view, render, redraw, refresh, report, say, announce, token };
+for (const setUp of [setUpLists, setUpFilters]) setUp(board);
 
 setUpAuth((username, newToken) => {
   startSession(username, newToken);
