@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { setUpAuth, showAuth } from "./auth.js";
 import { clearLists, nextFocus, renderLists } from "./board.js";
+import { forgetDetails, setUpDetails } from "./todo_details.js";
 import { forgetFilters, setUpFilters, shownTodos, syncShown } from "./filters.js";
 import { currentListId, forgetLists, setUpLists } from "./lists.js";
 import { forgetSync } from "./sync.js";
@@ -52,6 +53,7 @@ function forgetPerson() {
   forgetSync();
   forgetLists();
   forgetFilters();
+  forgetDetails();
 }
 
 function leaveBoard() {
@@ -221,13 +223,13 @@ function wireBoard() {
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshIfShown());
 }
 
-// Lists and filters: each module gets what it needs of the board.
+// Lists, details and filters: each module gets what it needs of the board.
 const redraw = () => {
   if (view.todos !== null) view.todos = shownTodos();
   render();
 };
 const board = { view, render, redraw, refresh, report, say, announce, token };
-for (const setUp of [setUpLists, setUpFilters]) setUp(board);
+for (const setUp of [setUpLists, setUpDetails, setUpFilters]) setUp(board);
 
 setUpAuth((username, newToken) => {
   startSession(username, newToken);

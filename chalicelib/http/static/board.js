@@ -1,6 +1,8 @@
 // Draws the pending and done lists. Titles only ever reach the page through
 // textContent and attribute values, never as HTML.
 
+import { detailsButton, todoMeta } from "./todo_details.js";
+
 const $ = (id) => document.getElementById(id);
 let drawn = "";
 
@@ -27,8 +29,9 @@ function itemRow(todo, view) {
   const toggleLabel = `${done ? "Mark pending" : "Mark done"}: ${todo.title}`;
   const row = el("li", { class: done ? "item done" : "item", data: { id: todo.id } }, [
     actionButton("toggle", todo, toggleLabel, "", "toggle"),
-    el("span", { class: "title", text: todo.title }),
+    el("span", { class: "text" }, [el("span", { class: "title", text: todo.title }), ...todoMeta(todo)]),
     el("span", { class: "actions" }, [
+      detailsButton(todo),
       actionButton("rename", todo, `Rename: ${todo.title}`, "Rename", "quiet small"),
       actionButton("delete", todo, `Delete: ${todo.title}`, "Delete", "quiet small danger"),
     ]),
