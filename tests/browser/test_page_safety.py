@@ -37,6 +37,7 @@ FILES = {
     "static/filters.js": "text/javascript; charset=utf-8",
     "static/due.js": "text/javascript; charset=utf-8",
     "static/todo_details.js": "text/javascript; charset=utf-8",
+    "static/ordering.js": "text/javascript; charset=utf-8",
     "static/app.css": "text/css; charset=utf-8",
     "static/icon.svg": "image/svg+xml",
 }

@@ -8,6 +8,7 @@ import { clearLists, nextFocus, renderLists } from "./board.js";
 import { forgetDetails, setUpDetails } from "./todo_details.js";
 import { forgetFilters, setUpFilters, shownTodos, syncShown } from "./filters.js";
 import { currentListId, forgetLists, setUpLists } from "./lists.js";
+import { setUpOrdering } from "./ordering.js";
 import { forgetSync } from "./sync.js";
 import { SESSION_MESSAGES, describe } from "./messages.js";
 import { currentSession, endSession, startSession } from "./session.js";
@@ -223,13 +224,13 @@ function wireBoard() {
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshIfShown());
 }
 
-// Lists, details and filters: each module gets what it needs of the board.
+// Lists, details, order and filters: each module gets what it needs of the board.
 const redraw = () => {
   if (view.todos !== null) view.todos = shownTodos();
   render();
 };
 const board = { view, render, redraw, refresh, report, say, announce, token };
-for (const setUp of [setUpLists, setUpDetails, setUpFilters]) setUp(board);
+for (const setUp of [setUpLists, setUpDetails, setUpOrdering, setUpFilters]) setUp(board);
 
 setUpAuth((username, newToken) => {
   startSession(username, newToken);
