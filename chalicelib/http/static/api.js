@@ -51,20 +51,6 @@ export async function logIn(username, password) {
   return (await response.json()).access_token;
 }
 
-/** Every todo, oldest first, following cursors to the end. */
-export async function listTodos(token) {
-  const todos = [];
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ limit: "100" });
-    if (cursor) query.set("cursor", cursor);
-    const page = await (await call("GET", `v2/todos?${query}`, { token })).json();
-    todos.push(...page.items);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return todos;
-}
-
 export async function createTodo(token, title, fields = {}) {
   return (await call("POST", "v2/todos", { token, body: { title, ...fields } })).json();
 }
