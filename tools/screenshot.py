@@ -1,17 +1,20 @@
 """`make screenshot`: docs/screenshot.png, the README's picture of the page, in Debian's Chromium.
 
 Starts a private local stack (infra/local_stack.py), signs up through the
-page as the README's user, fills both lists, leaves a draft in the New item
-field, and saves the whole page at 900 by 640 pixels in the light colour
-scheme. Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM), driven by
-Playwright from requirements-dev.txt, which never downloads a browser of
-its own. tests/browser/test_page_access.py sets the same scene and checks it.
+page as the README's user, makes a second list, fills both of the default
+list's sections, gives two items due dates (one overdue) and one notes,
+leaves a draft in the New item field, and saves the whole page at 900 by
+640 pixels in the light colour scheme. Chromium is Debian's
+(/usr/bin/chromium, or $CHROMIUM), driven by Playwright from
+requirements-dev.txt, which never downloads a browser of its own.
+tests/browser/test_page_access.py sets the same scene and checks it.
 """
 
 import argparse
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect, sync_playwright
@@ -43,19 +46,34 @@ ADDED = [
 ]
 MARKED_DONE = ["Water the plants", "Renew library books"]
 DRAFT = "Pick up the dry cleaning"
+OTHER_LIST = "Groceries"
+NOTES = {"Book the train to Lisbon": "Window seat, before 9 am; return on Sunday"}
+DUE_IN_DAYS = {"Book the train to Lisbon": 4, "Call the plumber": -1}
 
 
 def stage_main_view(page: Page) -> None:
-    """On a logged-in page with empty lists: the items, two of them done, and a draft."""
+    """On a logged-in page with no items: a second list, then items in the default one,
+    two of them done, two with due dates (one overdue), one with notes, and a draft."""
     new_item = page.get_by_label("New item")
 
     def button(name: str) -> Locator:
         return page.get_by_role("button", name=name, exact=True)
 
+    page.get_by_label("New list", exact=True).fill(OTHER_LIST)
+    button("Create list").click()
+    expect(page.locator("#list-title")).to_have_text(OTHER_LIST)
+    button("Tasks").click()
+    expect(page.locator("#list-title")).to_have_text("Tasks")
     for title in ADDED:
         new_item.fill(title)
         button("Add").click()
         expect(new_item).to_have_value("")  # cleared once the server has the item
+    for title, days in DUE_IN_DAYS.items():
+        button(f"Details: {title}").click()
+        page.get_by_label("Notes").fill(NOTES.get(title, ""))
+        page.get_by_label("Due date").fill((date.today() + timedelta(days=days)).isoformat())
+        button("Save details").click()
+        expect(page.locator("#details-dialog")).to_be_hidden()  # closed once saved
     for title in MARKED_DONE:
         page.get_by_role("button", name=f"Mark done: {title}", exact=True).click()
         expect(

@@ -126,7 +126,7 @@ def test_a_360_pixel_screen_shows_everything_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_the_readme_screenshots_scene_shows_both_lists_and_renders_without_writing_a_file(
+def test_the_readme_screenshots_scene_shows_its_items_and_renders_without_writing_a_file(
     new_context, site: Site
 ) -> None:
     # GIVEN the scene `make screenshot` saves as docs/screenshot.png
@@ -140,4 +140,7 @@ def test_the_readme_screenshots_scene_shows_both_lists_and_renders_without_writi
         ["Book the train to Lisbon", "Call the plumber", "Buy oat milk"],
         ["Water the plants", "Renew library books"],
     )
+    expect(page.locator("#list-tabs")).to_contain_text("Groceries")
+    expect(page.locator("#pending-list")).to_contain_text("Overdue")
+    expect(page.locator("#pending-list .notes")).to_have_count(1)
     assert len(screenshot(page)) > 10_000

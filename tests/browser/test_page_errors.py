@@ -116,7 +116,7 @@ def test_a_list_that_could_not_be_re_read_is_marked_until_a_retry_works(
 ) -> None:
     log_in(page, create_account(site.base_url))
     add_item(page, "tea")
-    page.route("**/v2/todos?*", lambda route: route.abort("connectionrefused"))
+    page.route("**/v2/sync?*", lambda route: route.abort("connectionrefused"))
 
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
 
@@ -124,7 +124,7 @@ def test_a_list_that_could_not_be_re_read_is_marked_until_a_retry_works(
         f"{NETWORK_DOWN} The list below may be out of date. Try again"
     )
     expect(page.locator("#lists")).to_contain_class("stale")
-    page.unroute("**/v2/todos?*")
+    page.unroute("**/v2/sync?*")
     button(page, "Try again").click()
     expect(page.locator("#stale")).to_be_hidden()
     expect(page.locator("#lists")).not_to_contain_class("stale")

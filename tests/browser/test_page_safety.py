@@ -32,6 +32,13 @@ FILES = {
     "static/board.js": "text/javascript; charset=utf-8",
     "static/messages.js": "text/javascript; charset=utf-8",
     "static/session.js": "text/javascript; charset=utf-8",
+    "static/dom.js": "text/javascript; charset=utf-8",
+    "static/sync.js": "text/javascript; charset=utf-8",
+    "static/lists.js": "text/javascript; charset=utf-8",
+    "static/filters.js": "text/javascript; charset=utf-8",
+    "static/due.js": "text/javascript; charset=utf-8",
+    "static/todo_details.js": "text/javascript; charset=utf-8",
+    "static/ordering.js": "text/javascript; charset=utf-8",
     "static/app.css": "text/css; charset=utf-8",
     "static/icon.svg": "image/svg+xml",
 }

@@ -25,7 +25,8 @@ async function problemFrom(response) {
   return new ApiError(KIND_BY_STATUS[response.status] || "other", problem);
 }
 
-async function call(method, path, { token, body, headers = {} } = {}) {
+/** One request to the API; the other page modules make theirs through it too. */
+export async function call(method, path, { token, body, headers = {} } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers } };
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
@@ -80,22 +81,8 @@ export async function deleteAccount(token, password) {
   await call("DELETE", "v2/users/me", { token, body: { password } });
 }
 
-/** Every todo, oldest first, following cursors to the end. */
-export async function listTodos(token) {
-  const todos = [];
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ limit: "100" });
-    if (cursor) query.set("cursor", cursor);
-    const page = await (await call("GET", `v2/todos?${query}`, { token })).json();
-    todos.push(...page.items);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return todos;
-}
-
-export async function createTodo(token, title) {
-  return (await call("POST", "v2/todos", { token, body: { title } })).json();
+export async function createTodo(token, title, fields = {}) {
+  return (await call("POST", "v2/todos", { token, body: { title, ...fields } })).json();
 }
 
 function todoPath(id) {

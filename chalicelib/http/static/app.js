@@ -1,11 +1,16 @@
 // The to-do page: wires the login form, the lists and the v2 API together.
 // Writes go to the server first; the page then shows the server's answer and
-// re-reads the whole list, so what it shows as current is what the server has.
+// syncs (sync.js), so what it shows as current is what the server has.
 
 import { resetAccount, setUpAccount } from "./account.js";
 import * as api from "./api.js";
 import { setUpAuth, showAuth } from "./auth.js";
 import { clearLists, nextFocus, renderLists } from "./board.js";
+import { forgetDetails, setUpDetails } from "./todo_details.js";
+import { forgetFilters, setUpFilters, shownTodos, syncShown } from "./filters.js";
+import { currentListId, forgetLists, setUpLists } from "./lists.js";
+import { setUpOrdering } from "./ordering.js";
+import { forgetSync } from "./sync.js";
 import { SESSION_MESSAGES, describe } from "./messages.js";
 import { authorized, forget, isSignedIn, lastUsername, logOut, resume, whenSessionEnds } from "./session.js";
 
@@ -49,6 +54,10 @@ function forgetPerson() {
   announce("");
   clearLists();
   resetAccount();
+  forgetSync();
+  forgetLists();
+  forgetFilters();
+  forgetDetails();
 }
 
 function leaveBoard() {
@@ -97,7 +106,7 @@ async function refresh() {
   const ticket = ++refreshes;
   $("board").setAttribute("aria-busy", "true");
   try {
-    const todos = await authorized(api.listTodos);
+    const todos = await authorized((token) => syncShown(token));
     if (ticket !== refreshes) return;
     Object.assign(view, { todos, stale: false });
     if (!todos.some((todo) => todo.id === view.editing)) view.editing = null;
@@ -128,7 +137,7 @@ async function add(event) {
   adding = true;
   $("add-button").setAttribute("aria-disabled", "true");
   try {
-    const todo = await authorized((token) => api.createTodo(token, title));
+    const todo = await authorized((token) => api.createTodo(token, title, { list_id: currentListId() }));
     if (input.value.trim() === title) input.value = ""; // keep anything typed since
     say("");
     announce(`Added “${title}”.`);
@@ -228,8 +237,17 @@ function wireBoard() {
   // Coming back to the tab or the network: show what the server has now.
   const refreshIfShown = () => !$("board").hidden && isSignedIn() && refresh();
   window.addEventListener("online", refreshIfShown);
+  window.addEventListener("focus", refreshIfShown);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshIfShown());
 }
+
+// Lists, details, order and filters: each module gets what it needs of the board.
+const redraw = () => {
+  if (view.todos !== null) view.todos = shownTodos();
+  render();
+};
+const board = { view, render, redraw, refresh, report, say, announce, authorized };
+for (const setUp of [setUpLists, setUpDetails, setUpOrdering, setUpFilters]) setUp(board);
 
 setUpAuth((username) => {
   showBoard(username);

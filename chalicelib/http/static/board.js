@@ -1,6 +1,9 @@
 // Draws the pending and done lists. Titles only ever reach the page through
 // textContent and attribute values, never as HTML.
 
+import { orderButtons } from "./ordering.js";
+import { detailsButton, todoMeta } from "./todo_details.js";
+
 const $ = (id) => document.getElementById(id);
 let drawn = "";
 
@@ -27,12 +30,15 @@ function itemRow(todo, view) {
   const toggleLabel = `${done ? "Mark pending" : "Mark done"}: ${todo.title}`;
   const row = el("li", { class: done ? "item done" : "item", data: { id: todo.id } }, [
     actionButton("toggle", todo, toggleLabel, "", "toggle"),
-    el("span", { class: "title", text: todo.title }),
+    el("span", { class: "text" }, [el("span", { class: "title", text: todo.title }), ...todoMeta(todo)]),
     el("span", { class: "actions" }, [
+      ...orderButtons(todo),
+      detailsButton(todo),
       actionButton("rename", todo, `Rename: ${todo.title}`, "Rename", "quiet small"),
       actionButton("delete", todo, `Delete: ${todo.title}`, "Delete", "quiet small danger"),
     ]),
   ]);
+  row.draggable = true;
   if (view.busy.has(todo.id)) {
     row.classList.add("busy");
     row.setAttribute("aria-busy", "true");
