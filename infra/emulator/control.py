@@ -38,6 +38,8 @@ EMULATOR_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = EMULATOR_DIR.parent.parent
 LOCK_FILE = EMULATOR_DIR / "requirements.lock"
 VENV_DIR = PROJECT_DIR / ".local" / "emulator-venv"
+# The emulator's own cache folder (XDG_CACHE_HOME), apart from the user's.
+CACHE_DIR = VENV_DIR / "cache"
 STATE_DIR = PROJECT_DIR / "out" / "emulator"
 DEFAULT_PORT = 4566
 REGION = "us-east-1"
@@ -141,7 +143,7 @@ def register_plugin(python: Path) -> None:
     `localstack.lambda.runtime_executor`. A .pth file puts the project on the
     venv's path (after everything else, so nothing of LocalStack's is shadowed),
     and a bare dist-info folder carries the entry points: the executor, and
-    cloudformation_order.py's start-up hook.
+    cloudformation_fixes.py's start-up hook.
     """
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -149,19 +151,28 @@ def register_plugin(python: Path) -> None:
         text=True,
         check=True,
     ).stdout.strip()
-    (Path(site) / "todo_service_emulator.pth").write_text(f"{PROJECT_DIR}\n")
+    _write_if_changed(Path(site) / "todo_service_emulator.pth", f"{PROJECT_DIR}\n")
     dist_info = Path(site) / PLUGIN_DISTRIBUTION
     dist_info.mkdir(exist_ok=True)
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: todo-service-emulator\nVersion: 0\n"
+    _write_if_changed(
+        dist_info / "METADATA", "Metadata-Version: 2.1\nName: todo-service-emulator\nVersion: 0\n"
     )
-    (dist_info / "entry_points.txt").write_text(
+    changed = _write_if_changed(
+        dist_info / "entry_points.txt",
         "[localstack.lambda.runtime_executor]\n"
         f"{EXECUTOR_NAME} = infra.emulator.executor:LocalExecutorPlugin\n"
         "[localstack.hooks.on_infra_start]\n"
-        "order_by_update_policy_references = "
-        "infra.emulator.cloudformation_order:order_by_update_policy_references\n"
+        "match_aws_cloudformation = infra.emulator.cloudformation_fixes:match_aws_cloudformation\n",
     )
+    if changed:  # LocalStack's plugin loader keeps an index of entry points there
+        shutil.rmtree(CACHE_DIR, ignore_errors=True)
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
 
 
 def place_dynamodb_local(filesystem_root: Path) -> None:
@@ -233,6 +244,7 @@ class Emulator:
             # references before it creates anything; the legacy engine takes seconds.
             "PROVIDER_OVERRIDE_CLOUDFORMATION": "engine-legacy",
             "LAMBDA_RUNTIME_EXECUTOR": EXECUTOR_NAME,
+            "XDG_CACHE_HOME": str(CACHE_DIR),
             LAMBDA_PYTHON_ENV: sys.executable,
         }
 
