@@ -101,8 +101,9 @@ def emulated(
 ) -> Iterator[EmulatedStack]:
     root = tmp_path_factory.mktemp("emulated")
     emulator = Emulator(port=free_port(), state_dir=root / "emulator")
+    timings: dict[str, float] = {}
     try:
-        timings = {"start": emulator.start()}
+        timings["start"] = emulator.start()
         started = time.monotonic()
         emulator.deploy(root / "out")
         timings["deploy"] = time.monotonic() - started
