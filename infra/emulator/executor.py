@@ -14,11 +14,13 @@ each, so that a LocalStack upgrade that moves one fails loudly, naming it
 (tests/emulated/test_emulator_glue.py), rather than at the first invoke.
 """
 
+import contextlib
 import importlib
 import os
 import socket
 import subprocess
 import threading
+from concurrent.futures import InvalidStateError
 from pathlib import Path
 
 # (module, names): every LocalStack internal used below.
@@ -40,6 +42,7 @@ ENDPOINT_MEMBERS = (
     "invoke",
     "get_endpoint_prefix",
     "startup_future",
+    "invocation_future",
     "container_port",
 )
 CODE_MEMBERS = ("get_unzipped_code_location", "prepare_for_execution")
@@ -131,15 +134,15 @@ class LocalProcessExecutor(RuntimeExecutor):
         self.endpoint.wait_for_startup()
 
     def _fail_startup_on_exit(self) -> None:
-        """A process that dies before it reports ready would leave the start waiting."""
+        """A process that dies before it answers would leave LocalStack waiting for it:
+        at start-up, or during an invoke, for up to 15 minutes."""
         code = self.process.wait()
-        future = self.endpoint.startup_future
-        if future is not None and not future.done():
-            future.set_exception(
-                LambdaRuntimeException(
-                    f"the function process exited with code {code}: {self.get_logs()[-2000:]}"
-                )
-            )
+        output = self.get_logs()[-2000:]
+        error = LambdaRuntimeException(f"the function process exited with code {code}: {output}")
+        for future in (self.endpoint.startup_future, self.endpoint.invocation_future):
+            if future is not None and not future.done():
+                with contextlib.suppress(InvalidStateError):  # answered meanwhile
+                    future.set_exception(error)
 
     def stop(self) -> None:
         self.endpoint.shutdown()
