@@ -88,7 +88,7 @@ smoke: venv ## URL=<base URL>, or STAGE=dev|prod: sign up, walk through v1 and v
 		$(if $(RESOLVE),--resolve '$(RESOLVE)')
 
 # The dev stage deployed offline to LocalStack (infra/emulator/, docs/DEPLOY.md).
-emulate: venv ## LocalStack on 127.0.0.1:EMULATOR_PORT (4566), the dev stage deployed to it; needs Python >= 3.12
+emulate: venv ## LocalStack on 127.0.0.1:EMULATOR_PORT (4566), the dev stage deployed to it; needs Python >= 3.13
 	@EMULATOR_PORT='$(EMULATOR_PORT)' $(BIN)/python -m infra.emulator.control up
 
 emulate-stop: ## stop the emulator make emulate started

@@ -3,7 +3,7 @@
 Everything that makes the emulation work lives in this folder:
 
 - requirements.in, requirements.lock: LocalStack's community core and the
-  aws CLI, every version pinned with its hashes. LocalStack needs Python 3.12
+  aws CLI, every version pinned with its hashes. LocalStack needs Python 3.13
   or newer, so it gets a virtualenv of its own (.local/emulator-venv), apart
   from the project's; the lock was compiled with a resolver told to ignore
   releases newer than LocalStack's own (see the lock's header), because its

@@ -1,8 +1,8 @@
 """The dev stage deployed by `make deploy`'s own path to LocalStack, and driven over its gateway.
 
-One emulator for the whole suite, on a free loopback port with its state in a
+One emulator for this package of tests, on a free loopback port with its state in a
 temporary folder (infra/emulator/control.py); the stack is deployed once.
-The suite is skipped, saying why, where no CPython >= 3.12 is found, unless
+The suite is skipped, saying why, where no CPython >= 3.13 is found, unless
 REQUIRE_EMULATOR is set (CI sets it), in which case that fails the run.
 
 Requests go to the API's own host name, `<api id>.execute-api.<emulator host>`,
@@ -84,7 +84,7 @@ class EmulatedStack:
         return next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == key)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def emulator_available() -> None:
     """Skip, or with REQUIRE_EMULATOR fail, where no Python can run the emulator."""
     try:
@@ -95,7 +95,7 @@ def emulator_available() -> None:
         pytest.skip(str(error))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def emulated(
     emulator_available: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[EmulatedStack]:
