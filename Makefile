@@ -14,7 +14,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke emulate emulate-stop clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke rotate-secret emulate emulate-stop clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -75,8 +75,8 @@ deploy: ## STAGE=dev|prod: package and deploy to your AWS account
 destroy: ## STAGE=dev|prod: delete the stack, keeping the table
 	@OUT=$(OUT) bash infra/stack.sh destroy $(STAGE)
 
-# Operating a deployed stage (docs/DEPLOY.md). url and logs check for the aws
-# CLI and credentials first, as deploy does; smoke needs them only with STAGE.
+# Operating a deployed stage (docs/DEPLOY.md). url, logs and rotate-secret check for
+# the aws CLI and credentials first, as deploy does; smoke needs them only with STAGE.
 url: ## STAGE=dev|prod: print the deployed API's base URL
 	@bash infra/stack.sh url $(STAGE)
 
@@ -93,6 +93,9 @@ emulate: venv ## LocalStack on 127.0.0.1:EMULATOR_PORT (4566), the dev stage dep
 
 emulate-stop: ## stop the emulator make emulate started
 	@EMULATOR_PORT='$(EMULATOR_PORT)' $(PYTHON) -m infra.emulator.control stop
+
+rotate-secret: ## STAGE=dev|prod: a new signing key; the old one verifies until its tokens expire
+	@bash infra/stack.sh rotate-secret $(STAGE)
 
 clean: ## remove .venv, .local, out and the tools' caches
 	rm -rf $(VENV) .local out .pytest_cache .ruff_cache

@@ -28,13 +28,22 @@ from chalicelib.platform.passwords import Passwords
 from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
 from chalicelib.storage.account_store import AccountStore
+from chalicelib.storage.change_writer import now_us
+from chalicelib.storage.due_pages import DuePager
 from chalicelib.storage.dynamo import Table
+from chalicelib.storage.list_store import ListStore
 from chalicelib.storage.session_store import Lifetimes, SessionStore
+from chalicelib.storage.sync_reader import SyncReader
+from chalicelib.storage.todo_pages import PositionPager
 from chalicelib.storage.todo_store import TodoStore
 from chalicelib.storage.user_store import UserStore
 from chalicelib.use_cases.accounts import Accounts
+from chalicelib.use_cases.arranging import Arranging
 from chalicelib.use_cases.items_by_title import ItemsByTitle
+from chalicelib.use_cases.listing import Listing
+from chalicelib.use_cases.lists import Lists
 from chalicelib.use_cases.sessions import Sessions
+from chalicelib.use_cases.sync import Sync
 from chalicelib.use_cases.todos_by_id import TodosById
 
 # Appended to the User-Agent of every AWS call the service makes, so that its
@@ -69,6 +78,25 @@ def signing_keys() -> SigningKeys:
         return _loaded_keys[0][0]
     _loaded_keys[:] = [(keys, now)]
     return keys
+
+
+# A token naming a key this container has not read makes it read its keys
+# again, at most this often: right after a rotation, tokens signed with the
+# new key by another container work here at once, and forged key ids cannot
+# make every request call Secrets Manager.
+KEYS_REREAD_SECONDS = 10
+
+
+def reread_signing_keys() -> bool:
+    """Make the next signing_keys() read the keys again, unless they were read less than
+    KEYS_REREAD_SECONDS ago; whether it will."""
+    if not _loaded_keys:
+        return False
+    keys, read_at = _loaded_keys[0]
+    if time.monotonic() - read_at < KEYS_REREAD_SECONDS:
+        return False
+    _loaded_keys[:] = [(keys, float("-inf"))]
+    return True
 
 
 def signing_secret() -> bytes:
@@ -153,6 +181,11 @@ def todo_store() -> TodoStore:
 
 
 @cache
+def list_store() -> ListStore:
+    return ListStore(table(), settings().list_quota)
+
+
+@cache
 def user_store() -> UserStore:
     return UserStore(table())
 
@@ -221,6 +254,26 @@ def todos_by_id() -> TodosById:
     return TodosById(todo_store(), now_rfc3339)
 
 
+@cache
+def listing() -> Listing:
+    return Listing(PositionPager(table(), todo_store()), DuePager(table()))
+
+
+@cache
+def arranging() -> Arranging:
+    return Arranging(todo_store(), list_store(), now_rfc3339)
+
+
+@cache
+def lists() -> Lists:
+    return Lists(list_store(), now_rfc3339)
+
+
+@cache
+def sync() -> Sync:
+    return Sync(SyncReader(table(), list_store()), now_us)
+
+
 # reset() keeps aws_session: it holds only what every test's environment
 # gives alike (dummy credentials, endpoint data), and loading that again for
 # each test would cost more than the test.
@@ -240,6 +293,11 @@ _GETTERS = (
     sessions,
     items_by_title,
     todos_by_id,
+    list_store,
+    lists,
+    sync,
+    listing,
+    arranging,
 )
 
 

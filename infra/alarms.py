@@ -39,6 +39,7 @@ TABLE_OPERATIONS = (
     "DeleteItem",
     "TransactWriteItems",
     "BatchWriteItem",
+    "BatchGetItem",
 )
 MIN_REQUESTS_FOR_5XX_RATE = 10
 
@@ -85,19 +86,19 @@ def resources(names: Names) -> dict[str, Any]:
                 "TopicArn": {"Ref": TOPIC},
             },
         },
-        FUNCTION_ERRORS: _alarm(
+        FUNCTION_ERRORS: alarm(
             "the function failed (crash, timeout or out of memory): every one is a defect",
-            _metric("AWS/Lambda", "Errors", {"FunctionName": names.function}, period=60),
+            metric("AWS/Lambda", "Errors", {"FunctionName": names.function}, period=60),
             threshold=1,
             periods=1,
         ),
-        FUNCTION_THROTTLES: _alarm(
+        FUNCTION_THROTTLES: alarm(
             "Lambda refused invocations for lack of concurrency; clients got 5xx",
-            _metric("AWS/Lambda", "Throttles", {"FunctionName": names.function}, period=300),
+            metric("AWS/Lambda", "Throttles", {"FunctionName": names.function}, period=300),
             threshold=1,
             periods=1,
         ),
-        API_5XX_RATE: _alarm(
+        API_5XX_RATE: alarm(
             f"5% or more of requests answered 5xx in 2 of 3 minutes "
             f"(minutes with at least {MIN_REQUESTS_FOR_5XX_RATE} requests)",
             _api_5xx_rate(names, period=60),
@@ -105,28 +106,28 @@ def resources(names: Names) -> dict[str, Any]:
             periods=3,
             datapoints=2,
         ),
-        API_LATENCY_P99: _alarm(
+        API_LATENCY_P99: alarm(
             "p99 latency over 2.5 s for 3 minutes in a row",
-            _metric("AWS/ApiGateway", "Latency", _api_dimensions(names), 60, statistic="p99"),
+            metric("AWS/ApiGateway", "Latency", _api_dimensions(names), 60, statistic="p99"),
             threshold=2500,
             periods=3,
             comparison="GreaterThanThreshold",
         ),
-        TABLE_THROTTLES: _alarm(
+        TABLE_THROTTLES: alarm(
             "DynamoDB throttled 5 or more requests in 5 minutes, beyond what retries absorb",
             _per_operation(names, "ThrottledRequests", period=300),
             threshold=5,
             periods=1,
         ),
-        TABLE_SYSTEM_ERRORS: _alarm(
+        TABLE_SYSTEM_ERRORS: alarm(
             "DynamoDB answered 5 or more requests with an internal error in 5 minutes",
             _per_operation(names, "SystemErrors", period=300),
             threshold=5,
             periods=1,
         ),
-        LOGIN_LOCKOUTS: _alarm(
+        LOGIN_LOCKOUTS: alarm(
             "20 or more logins refused during back-off in 5 minutes: likely password guessing",
-            _metric(
+            metric(
                 metrics.NAMESPACE,
                 metrics.LOCKOUTS,
                 {metrics.STAGE_DIMENSION: names.stage},
@@ -138,7 +139,7 @@ def resources(names: Names) -> dict[str, Any]:
     }
 
 
-def _alarm(
+def alarm(
     description: str,
     metric: dict[str, Any],
     *,
@@ -163,7 +164,7 @@ def _alarm(
     }
 
 
-def _metric(
+def metric(
     namespace: str, name: str, dimensions: dict[str, Any], period: int, statistic: str = "Sum"
 ) -> dict[str, Any]:
     statistic_key = "ExtendedStatistic" if statistic.startswith("p") else "Statistic"

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from chalicelib.http.problem_types import PROBLEM_TYPES
 from chalicelib.http.responses import cors_origin
-from infra import alarms, dashboard, domain, releases
+from infra import alarms, dashboard, domain, releases, waf
 
 INFRA_DIR = Path(__file__).resolve().parent
 CHALICE_CONFIG = INFRA_DIR.parent / ".chalice" / "config.json"
@@ -58,14 +58,18 @@ GATEWAY_PROBLEMS: dict[str, GatewayProblem] = {
     # Authentication Token"; with one, API Gateway checks it as an AWS
     # signature first (INVALID_SIGNATURE, EXPIRED_TOKEN); RESOURCE_NOT_FOUND
     # where it finds no resource; and DEFAULT_4XX for any type not listed
-    # here. No method here has an authorizer, API key, request validator or
-    # WAF rule, so no other gateway 4xx can reach DEFAULT_4XX.
+    # here. No method here has an authorizer, API key or request validator,
+    # so no other gateway 4xx can reach DEFAULT_4XX; WAF_FILTERED has its own.
     "MISSING_AUTHENTICATION_TOKEN": NOT_FOUND,
     "INVALID_SIGNATURE": NOT_FOUND,
     "EXPIRED_TOKEN": NOT_FOUND,
     "RESOURCE_NOT_FOUND": NOT_FOUND,
     "DEFAULT_4XX": NOT_FOUND,
     "THROTTLED": gateway_problem("too-many-requests", "Retry after a short wait."),
+    # A request the optional rate limit blocked (infra/waf.py). WAF sends its own
+    # answer, the same problem, which AWS documents as taking precedence over the
+    # gateway's; this one is for the case it does not.
+    "WAF_FILTERED": gateway_problem("too-many-requests", waf.BLOCKED_DETAIL),
     "REQUEST_TOO_LARGE": gateway_problem("payload-too-large", "The body is too large."),
     "INTEGRATION_TIMEOUT": gateway_problem("gateway-timeout", "No answer in time."),
     # Every other 5xx, whose status varies: the body leaves "status" out.
@@ -118,8 +122,8 @@ def merge_template(stage: str) -> dict[str, Any]:
         stage=stage,
     )
     return {
-        "Parameters": {**alarms.parameters(), **domain.parameters()},
-        "Conditions": {**alarms.conditions(), **domain.conditions()},
+        "Parameters": {**alarms.parameters(), **domain.parameters(), **waf.parameters()},
+        "Conditions": {**alarms.conditions(), **domain.conditions(), **waf.conditions()},
         "Rules": domain.rules(),
         "Resources": {
             TABLE: table_resource(),
@@ -130,6 +134,7 @@ def merge_template(stage: str) -> dict[str, Any]:
             **alarms.resources(watched),
             dashboard.DASHBOARD: dashboard.resource(settings.api_stage, stage),
             **domain.resources(API),
+            **waf.resources(API, settings.api_stage, settings.cors_allow_origin),
         },
         "Outputs": {
             "TableName": {"Value": {"Ref": TABLE}},

@@ -77,7 +77,7 @@ def sign_up(page: Page, username: str) -> None:
     page.get_by_role("button", name="Create an account", exact=True).click()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{username}@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign up", exact=True).click()
     expect(page.get_by_label("New item")).to_be_visible()
 

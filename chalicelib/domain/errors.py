@@ -67,11 +67,15 @@ class PreconditionFailed(ServiceError):
 
 
 class QuotaExceeded(ServiceError):
-    """The user already holds as many todos as the stage allows."""
+    """The user already holds as many todos (or lists) as the stage allows."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"You can keep at most {limit} todos; delete some to add more.")
+    def __init__(self, limit: int, things: str = "todos") -> None:
+        super().__init__(f"You can keep at most {limit} {things}; delete some to add more.")
         self.limit = limit
+
+
+class Gone(ServiceError):
+    """A cursor from before what the service still remembers: start again from scratch."""
 
 
 class TooManyAttempts(ServiceError):

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.errors import FieldError, InvalidInput
+from chalicelib.domain.lists import DEFAULT_LIST_ID
 
 MAX_TITLE_CHARS = 255
 MAX_NOTES_CHARS = 8192
@@ -31,6 +32,10 @@ class Todo:
     updated_at: str
     version: int
     notes: str = ""
+    list_id: str = DEFAULT_LIST_ID
+    position: str = ""  # "" until new_todo or storage gives it one (positions.py)
+    due: str | None = None
+    completed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,18 +45,30 @@ class TodoCreate:
     title: str
     status: Status = Status.PENDING
     notes: str = ""
+    list_id: str = DEFAULT_LIST_ID
+    due: str | None = None
 
 
 @dataclass(frozen=True)
 class TodoPatch:
-    """The fields a client may change; None leaves a field as it is."""
+    """The fields a client may change; None leaves a field as it is, and CLEAR empties one
+    that may be empty (a due date)."""
 
     title: str | None = None
     status: Status | None = None
     notes: str | None = None
+    due: "str | Clear | None" = None
 
     def changes(self) -> dict[str, Any]:
-        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: None if v is CLEAR else v for name, v in given.items() if v is not None}
+
+
+class Clear:
+    """What a patch gives for a field it empties; None already means "leave it"."""
+
+
+CLEAR = Clear()
 
 
 @dataclass(frozen=True)
@@ -68,15 +85,40 @@ class Expected:
 
 
 def new_todo(todo_id: str, create: TodoCreate, now: str) -> Todo:
-    return Todo(todo_id, create.title, create.status, now, now, version=1, notes=create.notes)
+    """A new todo, at the end of its list: its position is its id (positions.py)."""
+    return Todo(
+        todo_id,
+        create.title,
+        create.status,
+        now,
+        now,
+        version=1,
+        notes=create.notes,
+        list_id=create.list_id,
+        position=todo_id,
+        due=create.due,
+        completed_at=now if create.status is Status.DONE else None,
+    )
 
 
 def apply(todo: Todo, patch: TodoPatch, now: str) -> Todo:
-    """The todo with the patch applied, as a new version; the same todo if nothing changes."""
+    """The todo with the patch applied, as a new version; the same todo if nothing changes.
+
+    Becoming DONE sets `completed_at`, and going back to PENDING clears it.
+    """
     changes = {name: v for name, v in patch.changes().items() if getattr(todo, name) != v}
     if not changes:
         return todo
+    if "status" in changes:
+        changes["completed_at"] = now if changes["status"] is Status.DONE else None
     return replace(todo, **changes, updated_at=now, version=todo.version + 1)
+
+
+def moved(todo: Todo, list_id: str, position: str, now: str) -> Todo:
+    """The todo at a new place, as a new version."""
+    return replace(
+        todo, list_id=list_id, position=position, updated_at=now, version=todo.version + 1
+    )
 
 
 def validate_title(title: str, field: str = "title") -> str:

@@ -20,6 +20,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     "not-found": ProblemType(404, "Not found"),
     "conflict": ProblemType(409, "Conflict"),
     "quota-exceeded": ProblemType(409, "Quota exceeded"),
+    "gone": ProblemType(410, "Gone"),
     "precondition-failed": ProblemType(412, "Precondition failed"),
     "payload-too-large": ProblemType(413, "Payload too large"),
     "validation-error": ProblemType(422, "Invalid input"),

@@ -27,6 +27,7 @@ _SLUGS: dict[type[Exception], str] = {
     errors.InvalidInput: "validation-error",
     errors.Unavailable: "service-unavailable",
     errors.TooManyAttempts: "too-many-requests",
+    errors.Gone: "gone",
 }
 
 

@@ -3,7 +3,7 @@
 API clients get their refresh token in the body and send it back in the
 body. The web page asks for it in a cookie instead (`refresh_token_cookie`:
 true): HttpOnly, so no script on the page can read it; SameSite=Strict and
-scoped to the token routes' path, so the browser sends it only to those
+scoped to the token routes' folder, so the browser sends it only to those
 routes and only from this site; Secure. See the README's "Where the tokens
 are kept" for the reasoning, CSRF included.
 """
@@ -59,11 +59,26 @@ def cookie_token(request: Request) -> str | None:
     return morsel.value if morsel else None
 
 
-def set_cookie(request: Request, value: str, max_age: int) -> dict[str, str]:
-    path = mount_prefix(request, request.context.get("resourcePath", "")) + COOKIE_PATH
-    attributes = f"Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
-    return {"Set-Cookie": f"{COOKIE}={value}; {attributes}"}
+def set_cookie(value: str, max_age: int) -> dict[str, str]:
+    """The cookie, as the token routes (under COOKIE_PATH) set it.
+
+    It has no Path attribute, so the browser scopes it to the folder of the
+    URL it asked (RFC 6265, section 5.1.4): /v2/auth here, /api/v2/auth under
+    a stage prefix, and the same behind a proxy that strips the prefix before
+    we could see it.
+    """
+    return {"Set-Cookie": f"{COOKIE}={value}; {_attributes(max_age)}"}
 
 
 def clear_cookie(request: Request) -> dict[str, str]:
-    return set_cookie(request, "", 0)
+    """Clears the cookie. The token routes need no Path, as above; other routes
+    name the cookie's path, with the prefix API Gateway reports in front."""
+    resource = request.context.get("resourcePath", "")
+    if resource.startswith(COOKIE_PATH + "/"):
+        return set_cookie("", 0)
+    path = mount_prefix(request, resource) + COOKIE_PATH
+    return {"Set-Cookie": f"{COOKIE}=; Path={path}; {_attributes(0)}"}
+
+
+def _attributes(max_age: int) -> str:
+    return f"Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"

@@ -6,8 +6,11 @@ from typing import Any
 
 from chalice.app import Request
 
+from chalicelib.domain.due import parse_due
 from chalicelib.domain.errors import FieldError, InvalidInput
+from chalicelib.domain.lists import validate_list_id
 from chalicelib.domain.todos import (
+    CLEAR,
     Status,
     Todo,
     TodoCreate,
@@ -27,15 +30,33 @@ def _notes(value: Any) -> str:
     return validate_notes(_text(value, "notes"))
 
 
+def _due(value: Any) -> str | None:
+    return None if value is None else parse_due(_text(value, "due"))
+
+
 # What v2 shows of a todo; the version travels in the ETag header instead.
-SHOWN = ("id", "title", "status", "notes", "created_at", "updated_at")
+SHOWN = (
+    "id",
+    "title",
+    "status",
+    "notes",
+    "list_id",
+    "position",
+    "due",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
 # Each field a client may set, and how its JSON value becomes the domain's;
 # a create must give those in REQUIRED, and the rest take TodoCreate's defaults.
+# Only `due` may be null, which empties it. A todo changes list by moving.
 SETTABLE: dict[str, Callable[[Any], Any]] = {
     "title": _title,
     "status": parse_status,
     "notes": _notes,
+    "due": _due,
 }
+SETTABLE_ON_CREATE = {**SETTABLE, "list_id": validate_list_id}
 REQUIRED = ("title",)
 # The largest body a todo's fields can need, every character escaped as JSON allows:
 # the longest notes, each character a 12-byte surrogate pair escape, fit.
@@ -60,22 +81,47 @@ def board_json(todos: list[Todo]) -> dict[str, Any]:
 
 def parse_todo_create(request: Request) -> TodoCreate:
     body = json_object(request, MAX_TODO_BODY_BYTES)
-    reject_unknown_fields(body, SETTABLE.keys())
+    reject_unknown_fields(body, SETTABLE_ON_CREATE.keys())
     missing = [FieldError(name, "is required") for name in REQUIRED if name not in body]
     if missing:
         raise InvalidInput(*missing)
-    return TodoCreate(**_parsed(body))
+    return TodoCreate(**_parsed(body, SETTABLE_ON_CREATE))
 
 
 def parse_todo_patch(request: Request) -> TodoPatch:
-    """A PATCH body; a field given as null is invalid, never a way to skip it."""
+    """A PATCH body; a null `due` empties it, and null is invalid for any other field."""
     body = json_object(request, MAX_TODO_BODY_BYTES)
     reject_unknown_fields(body, SETTABLE.keys())
-    return TodoPatch(**_parsed(body))
+    parsed = _parsed(body, SETTABLE)
+    if "due" in parsed and parsed["due"] is None:
+        parsed["due"] = CLEAR
+    return TodoPatch(**parsed)
 
 
-def _parsed(body: dict[str, Any]) -> dict[str, Any]:
-    return {name: SETTABLE[name](value) for name, value in body.items()}
+def parse_move(request: Request) -> tuple[str | None, str | None]:
+    """A move's body: the list to move to (None: the todo's own) and the todo to go after
+    (None: first in the list)."""
+    body = json_object(request)
+    reject_unknown_fields(body, {"list_id", "after"})
+    if "after" not in body:
+        raise InvalidInput(FieldError("after", "is required: a todo's id, or null for the top"))
+    after = body["after"]
+    if after is not None and not isinstance(after, str):
+        raise InvalidInput(FieldError("after", "must be a todo's id or null"))
+    list_id = validate_list_id(body["list_id"]) if "list_id" in body else None
+    return list_id, after
+
+
+def _parsed(body: dict[str, Any], settable: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    errors, parsed = [], {}
+    for name, value in body.items():
+        try:
+            parsed[name] = settable[name](value)
+        except InvalidInput as invalid:
+            errors.extend(invalid.errors)
+    if errors:
+        raise InvalidInput(*errors)
+    return parsed
 
 
 def _text(value: Any, field: str) -> str:

@@ -8,7 +8,12 @@ from chalicelib.http.auth import authenticated_caller
 from chalicelib.http.etags import etag_for, if_match_versions, if_none_match_hits
 from chalicelib.http.list_query import next_cursor, parse_list_query
 from chalicelib.http.responses import CORS, PRIVATE, created_location, json_response
-from chalicelib.http.todo_json import parse_todo_create, parse_todo_patch, todo_json
+from chalicelib.http.todo_json import (
+    parse_move,
+    parse_todo_create,
+    parse_todo_patch,
+    todo_json,
+)
 
 v2 = Blueprint(__name__)
 
@@ -19,7 +24,7 @@ def list_todos() -> Response:
     caller = authenticated_caller(request)
     keys = dependencies.signing_keys().cursor_keys()
     query = parse_list_query(dict(request.query_params or {}), caller.user_id, keys)
-    page = dependencies.todos_by_id().list(caller.user_id, query)
+    page = dependencies.listing().page(caller.user_id, query)
     items = [todo_json(todo) for todo in page.todos]
     cursor = next_cursor(page, query, caller.user_id, keys)
     return json_response({"items": items, "next_cursor": cursor})
@@ -60,6 +65,16 @@ def delete_todo(todo_id: str) -> Response:
     if_match = if_match_versions(request.headers.get("if-match"))
     dependencies.todos_by_id().delete(caller, todo_id, if_match)
     return Response(body="", status_code=204, headers=PRIVATE)
+
+
+@v2.route("/v2/todos/{todo_id}/move", methods=["POST"], cors=CORS)
+def move_todo(todo_id: str) -> Response:
+    request = v2.current_request
+    caller = authenticated_caller(request)
+    if_match = if_match_versions(request.headers.get("if-match"))
+    list_id, after = parse_move(request)
+    todo = dependencies.arranging().move(caller, todo_id, list_id, after, if_match)
+    return _todo_response(todo)
 
 
 @v2.route("/v2/openapi.json", methods=["GET"], cors=CORS)

@@ -47,7 +47,7 @@ def issue_token() -> Response:
     if not in_cookie:
         return json_response({**body, "refresh_token": following.value}, 200, NO_STORE)
     idle = dependencies.settings().refresh_idle_days * 86_400
-    cookie = set_cookie(request, following.value, idle)
+    cookie = set_cookie(following.value, idle)
     return json_response(body, 200, {**NO_STORE, **cookie})
 
 

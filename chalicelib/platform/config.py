@@ -22,6 +22,9 @@ DEFAULT_LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
 # Google Tasks allows 20,000 open tasks per list; a quarter of that keeps a
 # whole v1 list near 1 MB, one page of a DynamoDB Query.
 DEFAULT_TODO_QUOTA = 5000
+# Lists besides the default one. Every v2 list of lists reads them all, in
+# one Query: a hundred keeps that small, and is more than a person uses.
+DEFAULT_LIST_QUOTA = 100
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +44,7 @@ class Settings:
     login_backoff_first_seconds: int
     login_backoff_max_seconds: int
     todo_quota: int
+    list_quota: int
     dynamodb_endpoint_url: str | None
 
 
@@ -65,6 +69,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             environ, "LOGIN_BACKOFF_MAX_SECONDS", DEFAULT_LOGIN_BACKOFF_MAX_SECONDS
         ),
         todo_quota=_positive_int(environ, "TODO_QUOTA", DEFAULT_TODO_QUOTA),
+        list_quota=_positive_int(environ, "LIST_QUOTA", DEFAULT_LIST_QUOTA),
         dynamodb_endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
     )
 

@@ -49,6 +49,10 @@ class RetryBudget:
             sleep(delay)
         return True
 
+    def has_time(self) -> bool:
+        """Whether another attempt could still finish before the deadline."""
+        return monotonic() + ATTEMPT_SECONDS <= self.deadline
+
 
 def back_off(attempt: int) -> float:
     """A jittered, exponentially growing wait before retry number `attempt` (from 0)."""

@@ -38,6 +38,13 @@ class TokenRejected(Exception):
         self.reason: TokenProblem = reason
 
 
+class UnknownKey(TokenRejected):
+    """The token names a key that is neither the current one nor the previous one."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid")
+
+
 def issue_token(
     user_id: str,
     *,
@@ -80,7 +87,7 @@ def verify_claims(token: str | None, *, keys: SigningKeys, issuer: str) -> Verif
     try:
         key = keys.find(jwt.get_unverified_header(token).get("kid"))
         if key is None:
-            raise TokenRejected("invalid")
+            raise UnknownKey
         claims = jwt.decode(
             token,
             key.secret,

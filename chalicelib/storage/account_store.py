@@ -19,7 +19,6 @@ from typing import Any
 
 from chalicelib.domain.errors import SessionEnded, Unavailable
 from chalicelib.domain.users import Caller, User
-from chalicelib.platform import retries
 from chalicelib.storage.dynamo import Cancelled, Item, Table, n, s
 from chalicelib.storage.user_keys import (
     ACCOUNT_SK,
@@ -84,7 +83,7 @@ class AccountStore:
         keys = [key for key in self._partition_keys(user_id) if key["sk"]["S"] != ACCOUNT_SK]
         batches = [keys[i : i + BATCH] for i in range(0, len(keys), BATCH)]
         with ThreadPoolExecutor(max_workers=PARALLEL_BATCHES) as pool:
-            list(pool.map(self._delete_batch, batches))
+            list(pool.map(self._table.batch_delete, batches))
         return len(keys)
 
     def finish_deletion(self, user: User) -> None:
@@ -122,17 +121,6 @@ class AccountStore:
             if "LastEvaluatedKey" not in page:
                 return keys
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _delete_batch(self, keys: list[Item]) -> None:
-        budget = retries.current()
-        pending = [{"DeleteRequest": {"Key": key}} for key in keys]
-        attempt = 0
-        while pending:
-            answer = self._table.batch_write({self._table.name: pending})
-            pending = answer.get("UnprocessedItems", {}).get(self._table.name, [])
-            if pending and not budget.retry(retries.back_off(attempt)):
-                raise Unavailable("The account could not be deleted in full; try again.")
-            attempt += 1
 
     def _update(
         self, key: Item, update: str, condition: str, values: dict[str, Any]

@@ -9,6 +9,7 @@ name, or Unavailable (503) once the budget is spent.
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -98,9 +99,36 @@ class Table:
     def delete_item(self, **params: Any) -> dict[str, Any]:
         return self._call("DeleteItem", self.client.delete_item, TableName=self.name, **params)
 
-    def batch_write(self, requests: dict[str, Any]) -> dict[str, Any]:
-        send = self.client.batch_write_item
-        return self._call("BatchWriteItem", send, RequestItems=requests)
+    def batch_get(self, keys: list[Item]) -> list[Item]:
+        """The items stored under up to 100 keys, read strongly consistently. Keys DynamoDB
+        leaves unprocessed are asked for again, out of the request's retry budget."""
+        budget = retries.current()
+        pending = {self.name: {"Keys": keys, "ConsistentRead": True}}
+        found: list[Item] = []
+        attempt = 0
+        while True:
+            answer = self._call("BatchGetItem", self.client.batch_get_item, RequestItems=pending)
+            found += answer.get("Responses", {}).get(self.name, [])
+            pending = answer.get("UnprocessedKeys") or {}
+            if not pending:
+                return found
+            if not budget.retry(retries.back_off(attempt)):
+                raise Unavailable("DynamoDB is busy; try again shortly.")
+            attempt += 1
+
+    def batch_delete(self, keys: list[Item]) -> None:
+        """Delete the items under up to 25 keys, unconditionally. Items DynamoDB leaves
+        unprocessed are sent again, out of the request's retry budget."""
+        budget = retries.current()
+        pending = [{"DeleteRequest": {"Key": key}} for key in keys]
+        attempt = 0
+        while pending:
+            send = self.client.batch_write_item
+            answer = self._call("BatchWriteItem", send, RequestItems={self.name: pending})
+            pending = answer.get("UnprocessedItems", {}).get(self.name, [])
+            if pending and not budget.retry(retries.back_off(attempt)):
+                raise Unavailable("DynamoDB is busy; not everything was deleted. Try again.")
+            attempt += 1
 
     def transact(self, items: dict[str, dict[str, Any]]) -> None:
         """Run the items as one TransactWriteItems, or raise Cancelled with named reasons.
@@ -108,9 +136,14 @@ class Table:
         Naming each item means callers ask "did the claim fail?" rather than
         counting positions in DynamoDB's list of reasons.
         """
+        # One token for every attempt of this call: should an attempt commit and its
+        # answer be lost, DynamoDB answers the retry with success instead of running
+        # it again (idempotent for 10 minutes). botocore would make a new one per attempt.
+        token = uuid.uuid4().hex
         try:
             send = self.client.transact_write_items
-            self._call("TransactWriteItems", send, TransactItems=list(items.values()))
+            writes = list(items.values())
+            self._call("TransactWriteItems", send, TransactItems=writes, ClientRequestToken=token)
         except ClientError as error:
             if _code(error) != "TransactionCanceledException":
                 raise

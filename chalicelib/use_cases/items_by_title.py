@@ -48,9 +48,10 @@ class ItemsByTitle:
         """Mark the titled item DONE; the answer is the list as read, with that change."""
         todos = self._store.list_all(caller.user_id)
         todo = _require(todos, title)
-        done, now = TodoPatch(status=Status.DONE), self._clock()
-        self._store.update(caller, todo.id, done, now, Expected(title=title))
-        return [apply(t, done, now) if t.id == todo.id else t for t in todos]
+        done = apply(todo, TodoPatch(status=Status.DONE), self._clock())
+        if done is not todo:
+            self._store.replace(caller, todo, done, Expected(title=title))
+        return [done if t.id == todo.id else t for t in todos]
 
     def delete(self, caller: Caller, title: str) -> list[Todo]:
         todos = self._store.list_all(caller.user_id)

@@ -3,12 +3,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.domain.errors import NotFound, PreconditionFailed, Unavailable
+from chalicelib.domain.errors import (
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    Unavailable,
+)
 from chalicelib.domain.ids import is_todo_id, new_todo_id
 from chalicelib.domain.todos import (
     STALE_VERSION,
     Expected,
-    Status,
     Todo,
     TodoCreate,
     TodoPatch,
@@ -22,19 +27,6 @@ from chalicelib.storage.todo_store import TodoStore
 
 
 @dataclass(frozen=True)
-class ListQuery:
-    limit: int
-    status: Status | None = None
-    after_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    todos: list[Todo]
-    more: bool
-
-
-@dataclass(frozen=True)
 class TodosById:
     _store: TodoStore
     _clock: Clock
@@ -42,12 +34,15 @@ class TodosById:
 
     def create(self, caller: Caller, create: TodoCreate) -> Todo:
         todo = new_todo(self._new_id(), create, self._clock())
-        self._store.insert(caller, todo)
+        try:
+            self._store.insert(caller, todo)
+        except NotFound:
+            raise unknown_list() from None
         metrics.count(metrics.TODOS_CREATED)
         return todo
 
     def get(self, user_id: str, todo_id: str) -> Todo:
-        todo = self._store.get(user_id, _known_shape(todo_id))
+        todo = self._store.get(user_id, known_shape(todo_id))
         if todo is None:
             raise NotFound("No such todo.")
         return todo
@@ -74,14 +69,14 @@ class TodosById:
                     raise Unavailable("The todo is changing too often to update.") from None
 
     def delete(self, caller: Caller, todo_id: str, if_match: tuple[int, ...] | None) -> None:
-        self._store.delete(caller, _known_shape(todo_id), Expected(versions=if_match))
-
-    def list(self, user_id: str, query: ListQuery) -> Page:
-        todos, more = self._store.page(user_id, query.status, query.after_id, query.limit)
-        return Page(todos, more)
+        self._store.delete(caller, known_shape(todo_id), Expected(versions=if_match))
 
 
-def _known_shape(todo_id: str) -> str:
+def unknown_list() -> InvalidInput:
+    return InvalidInput(FieldError("list_id", "must be one of your lists"))
+
+
+def known_shape(todo_id: str) -> str:
     """The id as given, or NotFound without a DynamoDB call if no todo could have it."""
     if not is_todo_id(todo_id):
         raise NotFound("No such todo.")

@@ -1,6 +1,5 @@
 """What the browser tests repeat: accounts made over HTTP (tests/support), and the page driven."""
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,10 +8,10 @@ import jwt
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.api import V2
-from tests.support.client import http_client
+from tests.support.client import Reply, http_client
 from tests.support.values import PASSWORD
 
-SESSION_KEY = "todo.session"
+REFRESH_COOKIE = "todo_refresh"
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def log_in(page: Page, account: Account) -> None:
     """Open the page and log in through the form; returns once the list has loaded."""
     page.goto("./")
     page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password)
+    page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Log in", exact=True).click()
     expect_board(page)
 
@@ -84,11 +83,23 @@ def button(page: Page, name: str) -> Locator:
     return page.get_by_role("button", name=name, exact=True)
 
 
-def stored_session(page: Page) -> dict | None:
-    raw = page.evaluate(f"sessionStorage.getItem({SESSION_KEY!r})")
-    return json.loads(raw) if raw else None
+def refresh_cookie(page: Page) -> str | None:
+    """The refresh token the page's cookie holds (script on the page cannot read it)."""
+    values = [c["value"] for c in page.context.cookies() if c["name"] == REFRESH_COOKIE]
+    return values[0] if values else None
 
 
-def store_token(page: Page, username: str, token: str) -> None:
-    value = json.dumps({"username": username, "token": token})
-    page.evaluate("([key, value]) => sessionStorage.setItem(key, value)", [SESSION_KEY, value])
+def refresh_by_api(base_url: str, refresh_token: str) -> Reply:
+    """A refresh as any API client makes it, with the token in the body."""
+    body = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    return http_client(base_url)("POST", "v2/auth/token", body)
+
+
+def api_log_in(base_url: str, username: str, password: str = PASSWORD) -> Reply:
+    body = {"username": username, "password": password}
+    return http_client(base_url)("POST", "v2/auth/token", body)
+
+
+def open_settings(page: Page) -> None:
+    page.get_by_text("Account settings", exact=True).click()
+    expect(button(page, "Log out everywhere")).to_be_visible()

@@ -1,5 +1,7 @@
 """Keyboard, focus, labels, small screens, and the scene of the README's screenshot."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site
@@ -10,9 +12,11 @@ from tests.browser.page_kit import (
     expect_board,
     expect_lists,
     log_in,
+    open_settings,
 )
 from tools.screenshot import USERNAME, VIEWPORT, screenshot, stage_main_view
 
+SETTINGS_BUTTONS = ("Log out everywhere", "Change password", "Delete account")
 LONG_TITLE = "Ring the landlord about the boiler, then " + "x" * 120
 
 
@@ -20,7 +24,7 @@ def test_every_field_has_a_visible_label_and_every_button_a_name(page: Page, sit
     page.goto("./")
     for label in ("Username", "Password"):
         expect(page.get_by_label(label, exact=True)).to_be_visible()
-        expect(page.locator("label", has_text=label)).to_be_visible()
+        expect(page.locator("label", has_text=re.compile(f"^{label}$"))).to_be_visible()
     button(page, "Create an account").click()
     expect(page.get_by_label("Email", exact=True)).to_be_visible()
     expect(button(page, "Sign up")).to_be_visible()
@@ -28,6 +32,12 @@ def test_every_field_has_a_visible_label_and_every_button_a_name(page: Page, sit
     log_in(page, create_account(site.base_url))
     expect(page.locator("label", has_text="New item")).to_be_visible()
     for name in ("Add", "Log out"):
+        expect(button(page, name)).to_be_visible()
+    open_settings(page)
+    for label in ("Current password", "New password", "Your password"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
+        expect(page.locator("label", has_text=re.compile(f"^{label}$"))).to_be_visible()
+    for name in SETTINGS_BUTTONS:
         expect(button(page, name)).to_be_visible()
     unnamed = page.evaluate(
         "[...document.querySelectorAll('button')]"
@@ -106,6 +116,13 @@ def test_a_360_pixel_screen_shows_everything_without_sideways_scrolling(
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 360, name
     button(page, "Rename: short").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    open_settings(page)
+    for name in SETTINGS_BUTTONS:
+        box = button(page, name).bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, name
+        assert box["x"] + box["width"] <= 360, name
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 

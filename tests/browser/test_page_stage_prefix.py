@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site
-from tests.browser.page_kit import button, create_account, expect_lists
+from tests.browser.page_kit import (
+    button,
+    create_account,
+    expect_board,
+    expect_lists,
+    refresh_by_api,
+    refresh_cookie,
+)
 
 PREFIX = "/api/"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade"}
@@ -51,7 +58,7 @@ def prefix_proxy(upstream: str) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PATCH = do_DELETE = do_OPTIONS = forward
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = forward
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -74,7 +81,7 @@ def test_the_page_works_under_a_stage_prefix(page: Page, site: Site, staged_url:
     account = create_account(site.base_url)
     page.goto(staged_url)
     page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password)
+    page.get_by_label("Password", exact=True).fill(account.password)
     button(page, "Log in").click()
 
     page.get_by_label("New item").fill("behind the gateway")
@@ -85,3 +92,28 @@ def test_the_page_works_under_a_stage_prefix(page: Page, site: Site, staged_url:
     page.goto(staged_url + "v1/auth/logout")
     page.wait_for_url(staged_url)
     expect(button(page, "Log in")).to_be_visible()
+
+
+def test_the_session_cookie_works_under_a_stage_prefix(
+    page: Page, site: Site, staged_url: str
+) -> None:
+    # GIVEN a page logged in under the prefix, which the app behind the proxy never sees
+    account = create_account(site.base_url)
+    page.goto(staged_url)
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    button(page, "Log in").click()
+    expect_board(page)
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "todo_refresh"]
+    assert cookie["path"] == "/api/v2/auth"
+
+    # WHEN the page is reloaded, THEN its cookie refreshes the session
+    page.reload()
+    expect_board(page)
+
+    # AND logging out revokes that session and clears the cookie
+    session = refresh_cookie(page)
+    button(page, "Log out").click()
+    expect(button(page, "Log in")).to_be_visible()
+    assert refresh_cookie(page) is None
+    assert refresh_by_api(site.base_url, session).status == 401

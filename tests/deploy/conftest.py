@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chalice.test import Client
@@ -21,6 +22,7 @@ from moto import mock_aws
 
 from chalicelib import dependencies
 from infra.dev_stack import OFFLINE_AWS_ENV
+from tests.deploy.sam_transform import sam_transform
 from tests.deploy.support import STAGES, Deployment, Packaged, deploy_to_moto, make_package
 from tests.support.client import Send, in_process
 
@@ -51,6 +53,12 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Packaged]:
     """`make package` for every deployable stage, once per session, into a temporary out/."""
     out_root = tmp_path_factory.mktemp("out")
     return {stage: make_package(stage, out_root) for stage in STAGES}
+
+
+@pytest.fixture(scope="session")
+def transformed(packages: dict[str, Packaged]) -> dict[str, dict[str, Any]]:
+    """What CloudFormation's SAM transform makes of each stage's template."""
+    return {stage: sam_transform(packaged.template) for stage, packaged in packages.items()}
 
 
 @pytest.fixture(params=STAGES)

@@ -8,13 +8,12 @@ the venv whose pydantic it would pin, and run by a bare Python on it alone.
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-from tests.deploy.support import PROJECT_DIR, REGION
+from tests.deploy.support import REGION
+from tests.deploy.tool_cache import installed
 
 SAM_TRANSLATOR = "aws-sam-translator==1.115.0"
-CACHE = PROJECT_DIR / "out" / ".cache"
 
 TRANSLATE = """
 import json, os, sys
@@ -32,18 +31,6 @@ print(json.dumps(transform(template, {}, ManagedPolicies())))
 """
 
 
-def translator_path() -> Path:
-    target = CACHE / SAM_TRANSLATOR.replace("==", "-")
-    if not target.exists():
-        partial = target.with_name(f"{target.name}.partial")
-        subprocess.run(["rm", "-rf", str(partial)], check=True)
-        command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        command += ["--only-binary=:all:", "--target", str(partial), SAM_TRANSLATOR]
-        subprocess.run(command, check=True)
-        partial.rename(target)
-    return target
-
-
 def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
     """The plain CloudFormation that the SAM transform makes of `template`.
 
@@ -53,7 +40,7 @@ def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
     packaged = json.loads(json.dumps(template))
     packaged["Resources"]["APIHandler"]["Properties"]["CodeUri"] = "s3://artifacts/deployment.zip"
     result = subprocess.run(
-        [sys._base_executable, "-I", "-S", "-c", TRANSLATE, str(translator_path())],
+        [sys._base_executable, "-I", "-S", "-c", TRANSLATE, str(installed(SAM_TRANSLATOR))],
         input=json.dumps(packaged),
         capture_output=True,
         text=True,

@@ -22,10 +22,14 @@ DOMAIN_CHOICES = {
     "domain and zone": DOMAIN | ZONE,
 }
 EMAIL_CHOICES = {"no email": {}, "email": EMAIL}
+RATE_LIMIT = {"AuthRateLimit": "100"}
+RATE_LIMIT_CHOICES = {"no rate limit": {}, "rate limit": RATE_LIMIT}
 COMBINATIONS = {
-    f"{email}, {domain}": email_values | domain_values
-    for (email, email_values), (domain, domain_values) in itertools.product(
-        EMAIL_CHOICES.items(), DOMAIN_CHOICES.items()
+    ", ".join(name for name, _ in choices): {
+        parameter: value for _, values in choices for parameter, value in values.items()
+    }
+    for choices in itertools.product(
+        EMAIL_CHOICES.items(), DOMAIN_CHOICES.items(), RATE_LIMIT_CHOICES.items()
     )
 }
 

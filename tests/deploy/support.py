@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,20 @@ def clean_make_env(**extra: str) -> dict[str, str]:
     """The environment for a nested `make`, free of the outer make's flags."""
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     return {**env, **extra}
+
+
+def without_aws_settings() -> dict[str, str]:
+    """clean_make_env() without AWS_ variables: no profile, region or endpoint of the caller."""
+    return {k: v for k, v in clean_make_env().items() if not k.startswith("AWS_")}
+
+
+def path_without_aws() -> str:
+    """PATH without any folder that holds an aws CLI."""
+    directories = [d for d in os.environ["PATH"].split(os.pathsep) if d]
+    kept = os.pathsep.join(d for d in directories if not (Path(d) / "aws").exists())
+    assert shutil.which("aws", path=kept) is None
+    assert shutil.which("make", path=kept), "make must be on PATH outside the aws CLI's folder"
+    return kept
 
 
 def make_package(stage: str, out_root: Path) -> Packaged:
@@ -112,23 +127,26 @@ def deploy_to_moto(packaged: Packaged) -> Deployment:
     The table goes through moto's CloudFormation. moto's CloudFormation has no
     AWS::SecretsManager::Secret, so the secret is made by Secrets Manager's
     GetRandomPassword with the template's GenerateSecretString parameters, which
-    are the same parameters; the value is never read back here.
+    are the same parameters; the value is never read back here. The stack's
+    outputs name both, as the real stack's do.
     """
     stack_name = STACK_NAME.format(stage=packaged.stage)
+    secrets = boto3.client("secretsmanager")
+    generate = packaged.properties(SECRET)["GenerateSecretString"]
+    value = secrets.get_random_password(**generate)["RandomPassword"]
+    secret_arn = secrets.create_secret(Name=f"{stack_name}-{SECRET}", SecretString=value)["ARN"]
+
+    outputs = packaged.template["Outputs"]
+    assert outputs["SigningSecretArn"] == {"Value": {"Ref": SECRET}}
     data_stack = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Resources": {TABLE: packaged.resources[TABLE]},
-        "Outputs": {"TableName": packaged.template["Outputs"]["TableName"]},
+        "Outputs": {"TableName": outputs["TableName"], "SigningSecretArn": {"Value": secret_arn}},
     }
     cloudformation = boto3.client("cloudformation")
     cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(data_stack))
     (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
     table_name = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}["TableName"]
-
-    secrets = boto3.client("secretsmanager")
-    generate = packaged.properties(SECRET)["GenerateSecretString"]
-    value = secrets.get_random_password(**generate)["RandomPassword"]
-    secret_arn = secrets.create_secret(Name=f"{stack_name}-{SECRET}", SecretString=value)["ARN"]
 
     values = {TABLE: table_name, SECRET: secret_arn}
     environment = {k: resolve(v, values) for k, v in function_environment(packaged).items()}

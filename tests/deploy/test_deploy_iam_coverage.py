@@ -83,7 +83,7 @@ def test_the_check_refuses_what_the_policy_does_not_grant(packages: dict[str, Pa
     refused = [
         Call("dynamodb", "Scan", table),
         Call("dynamodb", "Query", {**table, "IndexName": "by_owner"}),
-        Call("dynamodb", "BatchGetItem", {"RequestItems": {table["TableName"]: {"Keys": []}}}),
+        Call("dynamodb", "DeleteTable", table),
         Call("dynamodb", "DescribeTable", table),
     ]
     for call in refused:

@@ -1,5 +1,6 @@
-"""`make deploy`, `destroy`, `url`, `logs` and `smoke STAGE=`, up to the calls to AWS,
-which a fake aws CLI answers.
+"""`make deploy`, `destroy`, `url`, `logs`, `smoke STAGE=` and `rotate-secret`, up to
+the calls to AWS, which a fake aws CLI answers (tests/deploy/test_deploy_rotate_secret.py
+runs rotate-secret with the real CLI).
 
 Without the aws CLI, or without credentials, they stop before doing anything,
 saying what is missing. With both, deploy packages, runs `aws cloudformation
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.support import PROJECT_DIR, clean_make_env
+from tests.deploy.support import PROJECT_DIR, path_without_aws, without_aws_settings
 
 API_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/api/"
 DOMAIN_URL = "https://api.example.com/"
@@ -66,18 +67,6 @@ esac
 """.replace("__API_URL__", API_URL)
 
 
-def without_aws_settings() -> dict[str, str]:
-    return {k: v for k, v in clean_make_env().items() if not k.startswith("AWS_")}
-
-
-def path_without_aws() -> str:
-    directories = [d for d in os.environ["PATH"].split(os.pathsep) if d]
-    kept = os.pathsep.join(d for d in directories if not (Path(d) / "aws").exists())
-    assert shutil.which("aws", path=kept) is None
-    assert shutil.which("make", path=kept), "make must be on PATH outside the aws CLI's folder"
-    return kept
-
-
 @pytest.fixture
 def fake_aws(tmp_path: Path) -> tuple[dict[str, str], Path]:
     """An environment whose `aws` is the fake above, logging each call to the returned file."""
@@ -107,7 +96,7 @@ def make(
     return result, time.monotonic() - started
 
 
-@pytest.mark.parametrize("target", ["deploy", "destroy", "url", "logs", "smoke"])
+@pytest.mark.parametrize("target", ["deploy", "destroy", "url", "logs", "smoke", "rotate-secret"])
 def test_without_the_aws_cli_it_stops_at_once_and_says_so(target: str, tmp_path: Path) -> None:
     env = {**without_aws_settings(), "PATH": path_without_aws()}
     result, seconds = make(target, tmp_path / "out", env)
@@ -117,7 +106,7 @@ def test_without_the_aws_cli_it_stops_at_once_and_says_so(target: str, tmp_path:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("target", ["deploy", "url", "logs"])
+@pytest.mark.parametrize("target", ["deploy", "url", "logs", "rotate-secret"])
 def test_without_credentials_it_stops_before_doing_anything(
     fake_aws: tuple[dict[str, str], Path], tmp_path: Path, target: str
 ) -> None:
@@ -193,6 +182,7 @@ def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(
 ) -> None:
     env, log = fake_aws
     given = ["ALARM_EMAIL=ops@example.com", "DOMAIN_NAME=api.example.com", "HOSTED_ZONE_ID="]
+    given.append("AUTH_RATE_LIMIT=100")
     result, _ = make("deploy", tmp_path / "out", {**env, "FAKE_AWS_DOMAIN_URL": DOMAIN_URL}, *given)
     assert result.returncode == 0, result.stdout + result.stderr
     deploy = next(c for c in log.read_text().splitlines() if c.startswith("cloudformation deploy"))
@@ -202,6 +192,7 @@ def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(
         "AlarmEmail=ops@example.com",
         "DomainName=api.example.com",
         "HostedZoneId=",
+        "AuthRateLimit=100",
     ]
     assert f"Domain URL: {DOMAIN_URL}" in result.stdout
 

@@ -22,6 +22,7 @@ TABLE_JSON = json.loads((PROJECT_DIR / "infra" / "table.json").read_text())
 CHALICE_CONFIG = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
 
 GRANTED_ACTIONS = {
+    "dynamodb:BatchGetItem",  # a move's two todos; the items a sync sends
     "dynamodb:BatchWriteItem",  # account deletion, 25 items a call
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",

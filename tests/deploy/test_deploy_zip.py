@@ -63,7 +63,7 @@ for event in events:
         kept = ("token", "access_token", "refresh_token")
         learned.update({k: body[k] for k in kept if k in body})
         if "title" in body and "id" in body:
-            learned["todo_id"] = body["id"]
+            learned["list_id" if "default" in body else "todo_id"] = body["id"]
     results.append(result)
 names = ["argon2", "_argon2_cffi_bindings._ffi", "_cffi_backend", "jwt", "chalice", "botocore"]
 origins = {name: sys.modules[name].__file__ for name in names if name in sys.modules}
@@ -83,8 +83,8 @@ def proxy_event(
 ) -> dict:
     """An API Gateway REST proxy event, as the gateway sends it to the function.
 
-    `<token>`, `<access_token>` and `<todo_id>` in it are filled in by the
-    driver from earlier answers.
+    `<token>`, `<access_token>`, `<todo_id>` and `<list_id>` in it are filled
+    in by the driver from earlier answers.
     """
     path = path or resource
     headers = {
@@ -123,6 +123,7 @@ def every_route() -> list[tuple[dict, int]]:
     token = {"token": "<token>"}
     bearer = {"Authorization": "Bearer <access_token>"}
     todo, todo_path = "/v2/todos/{todo_id}", "/v2/todos/<todo_id>"
+    a_list, list_path = "/v2/lists/{list_id}", "/v2/lists/<list_id>"
     washing = {"title": "washing", "status": "PENDING"}
     refresh = {"grant_type": "refresh_token", "refresh_token": "<refresh_token>"}
     password_change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
@@ -145,6 +146,14 @@ def every_route() -> list[tuple[dict, int]]:
         (proxy_event("GET", "/v2/todos", None, bearer), 200),
         (proxy_event("GET", todo, None, bearer, todo_path), 200),
         (proxy_event("PATCH", todo, {"status": "DONE"}, bearer, todo_path), 200),
+        (proxy_event("POST", f"{todo}/move", {"after": None}, bearer, f"{todo_path}/move"), 200),
+        (proxy_event("GET", "/v2/sync", None, bearer), 200),
+        (proxy_event("GET", "/v2/lists", None, bearer), 200),
+        (proxy_event("POST", "/v2/lists", {"title": "Groceries"}, bearer), 201),
+        (proxy_event("GET", a_list, None, bearer, list_path), 200),
+        (proxy_event("PATCH", a_list, {"title": "Food"}, bearer, list_path), 200),
+        (proxy_event("POST", f"{a_list}/clear", None, bearer, f"{list_path}/clear"), 200),
+        (proxy_event("DELETE", a_list, None, bearer, list_path), 204),
         (proxy_event("DELETE", todo, None, bearer, todo_path), 204),
         (proxy_event("POST", "/v2/auth/token", refresh), 200),
         (proxy_event("GET", "/v2/users/me", None, bearer), 200),
@@ -401,8 +410,9 @@ def test_the_zip_leaves_out_what_the_runtime_never_imports(packaged: Packaged) -
 
 
 # The zip's size, held so that growth is always a decision. 300 KB when modules
-# first shipped as bytecode (296,619 bytes); accounts and sessions added 23 KB.
-ZIP_BUDGET_BYTES = 330_000
+# first shipped as bytecode (296,619 bytes); accounts and sessions added 23 KB;
+# lists, moves, due dates and sync (17 modules) another 54 KB.
+ZIP_BUDGET_BYTES = 385_000
 
 
 def test_the_zip_stays_within_its_budget(packaged: Packaged) -> None:

@@ -15,6 +15,10 @@ TODO = {
     "title": "washing",
     "status": "PENDING",
     "notes": "",
+    "list_id": "default",
+    "position": TODO_ID,
+    "due": None,
+    "completed_at": None,
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
 }

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.support.api import credentials, v2_account
+from tests.support.api import TODO_FIELDS, credentials, v2_account
 from tests.support.values import PASSWORD
 
 if TYPE_CHECKING:
@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from tests.support.client import Reply, Send
 
 pytestmark = pytest.mark.http
-
-TODO_FIELDS = {"id", "title", "status", "notes", "created_at", "updated_at"}
 
 
 def assert_problem(reply: Reply, status: int, slug: str, **fields: Any) -> None:

@@ -101,4 +101,5 @@ def test_updated_new_returns_only_changed_attributes_so_the_service_asks_for_all
     token = handler.new_user()
     todo = handler("POST", "/v2/todos", {"title": "x"}, bearer(token)).body
     patched = handler("PATCH", f"/v2/todos/{todo['id']}", {"status": "DONE"}, bearer(token))
-    assert patched.body == {**todo, "status": "DONE", "updated_at": patched.body["updated_at"]}
+    now = patched.body["updated_at"]
+    assert patched.body == {**todo, "status": "DONE", "updated_at": now, "completed_at": now}

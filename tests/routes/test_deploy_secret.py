@@ -1,6 +1,7 @@
 """The signing secret in a deployed stack: read from Secrets Manager by ARN, once per container."""
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -8,10 +9,14 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import dependencies
+from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.users import Caller
+from chalicelib.http.auth import authenticated_caller
 from chalicelib.platform.config import (
     DEFAULT_SIGNING_KEYS_TTL_SECONDS as SIGNING_KEYS_TTL_SECONDS,
 )
 from chalicelib.platform.config import ConfigError, load_signing_secret
+from chalicelib.platform.signing_keys import SigningKey
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
 from infra.dev_stack import OFFLINE_AWS_ENV
 from tests.support.values import unique
@@ -108,3 +113,42 @@ def test_a_rotated_secret_takes_effect_after_the_keys_ttl_and_old_tokens_keep_wo
     assert (after.current.secret, after.previous.secret) == (rotated.encode(), STRONG.encode())
     verifier = TokenVerifier(after, "todo-service")
     assert verifier.verify(old_token).subject == "0" * 32
+
+
+def test_a_token_of_a_key_newer_than_the_containers_makes_it_read_its_keys_at_once(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a container that read its keys well within their TTL
+    arn = secrets_manager.create_secret(Name=unique("jwt"), SecretString=STRONG)["ARN"]
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    monkeypatch.setenv("TABLE_NAME", "todos")  # settings need one; no table is read
+    now = [1_000.0]
+    monkeypatch.setattr(dependencies.time, "monotonic", lambda: now[0])
+    dependencies.signing_keys()
+    now[0] += dependencies.KEYS_REREAD_SECONDS
+    reads = []
+    dependencies.secrets_client().meta.events.register(
+        "before-call.secrets-manager", lambda model, **_: reads.append(model.name)
+    )
+    # WHEN the secret is rotated, and another container signs a token with the new key
+    rotated = "rotated-" + STRONG
+    secrets_manager.put_secret_value(SecretId=arn, SecretString=rotated)
+    new_key = SigningKey.of(rotated.encode())
+    token = TokenIssuer(new_key, "todo-service").issue("1" * 32, ttl_minutes=5)
+    # THEN this container reads its keys again and accepts it
+    assert _caller(token).user_id == "1" * 32
+    assert len(reads) == 2  # AWSCURRENT and AWSPREVIOUS
+    # AND a token naming a key nobody has is refused, without another read so soon
+    forged = TokenIssuer(SigningKey.of(b"f" * 64), "todo-service").issue("2" * 32, ttl_minutes=5)
+    with pytest.raises(Unauthenticated):
+        _caller(forged)
+    assert len(reads) == 2
+    # AND once KEYS_REREAD_SECONDS have passed, such a token may make it read once more
+    now[0] += dependencies.KEYS_REREAD_SECONDS
+    with pytest.raises(Unauthenticated):
+        _caller(forged)
+    assert len(reads) == 4
+
+
+def _caller(token: str) -> Caller:
+    return authenticated_caller(SimpleNamespace(headers={"authorization": f"Bearer {token}"}))

@@ -4,6 +4,7 @@ from chalice.test import Client
 
 from chalicelib import dependencies
 from tests.routes.conftest import CallLog, post_json, send_json
+from tests.routes.test_task_lists import call
 from tests.support.api import auth, bearer, credentials
 from tests.support.values import PASSWORD, unique
 
@@ -141,11 +142,71 @@ def test_v2_delete_is_one_transaction_that_also_counts_it_out(
     assert calls.operations == ["TransactWriteItems"]
 
 
-def test_v2_list_page_is_one_query(client: Client, token: str, dynamodb_calls: CallLog) -> None:
+def test_a_v2_list_page_reads_each_status_in_order_and_the_moves_since_it_began(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
     for title in "abc":
         _v2_todo(client, token, title)
     calls = dynamodb_calls.during()
     body = client.http.get("/v2/todos?limit=2", headers=bearer(token)).json_body
+    first = list(calls.operations)
+    calls.during()
     client.http.get(f"/v2/todos?limit=2&cursor={body['next_cursor']}", headers=bearer(token))
+    later = list(calls.operations)
+    calls.during()
     client.http.get("/v2/todos?status=DONE", headers=bearer(token))
-    assert calls.operations == ["Query", "Query", "Query"]
+    # The account's change number once (the snapshot); PENDING, DONE; the moves since.
+    assert first == ["GetItem", "Query", "Query", "Query"]
+    assert later == ["Query", "Query", "Query"]
+    assert calls.operations == ["GetItem", "Query", "Query"]
+
+
+def _calls_of(client: Client, token: str, calls: CallLog, method: str, path: str, body=None):
+    calls.during()
+    reply = call(client, token, method, path, body)
+    assert reply.status_code < 300, reply.json_body
+    return list(calls.operations)
+
+
+def test_list_routes_read_or_write_once_each(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    made = call(client, token, "POST", "/v2/lists", {"title": "Groceries"}).json_body
+    path = f"/v2/lists/{made['id']}"
+    assert _calls_of(client, token, dynamodb_calls, "GET", "/v2/lists") == ["Query"]
+    assert _calls_of(client, token, dynamodb_calls, "GET", path) == ["GetItem"]
+    renamed = _calls_of(client, token, dynamodb_calls, "PATCH", path, {"title": "Food"})
+    assert renamed == ["GetItem", "TransactWriteItems"]
+    created = _calls_of(client, token, dynamodb_calls, "POST", "/v2/lists", {"title": "Work"})
+    assert created == ["TransactWriteItems"]
+
+
+def test_a_move_reads_both_todos_at_once_and_the_neighbours_then_writes_once(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    first, second = _v2_todo(client, token, "a"), _v2_todo(client, token, "b")
+    path = f"/v2/todos/{second['id']}/move"
+    # The mover and the todo it goes after in one BatchGetItem; the next todo, PENDING then DONE.
+    expected = ["BatchGetItem", "Query", "Query", "TransactWriteItems"]
+    assert _calls_of(client, token, dynamodb_calls, "POST", path, {"after": None}) == expected
+    after = {"after": second["id"]}
+    path = f"/v2/todos/{first['id']}/move"
+    assert _calls_of(client, token, dynamodb_calls, "POST", path, after) == expected
+
+
+def test_clearing_done_todos_is_one_query_and_one_transaction_per_90(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    todo = _v2_todo(client, token)
+    send_json(client, "PATCH", f"/v2/todos/{todo['id']}", {"status": "DONE"}, bearer(token))
+    operations = _calls_of(client, token, dynamodb_calls, "POST", "/v2/lists/default/clear")
+    assert operations == ["GetItem", "Query", "TransactWriteItems"]
+
+
+def test_a_sync_reads_the_change_number_then_the_changes(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    _v2_todo(client, token)
+    scratch = _calls_of(client, token, dynamodb_calls, "GET", "/v2/sync")
+    # The change number; the lists; the todos.
+    assert scratch == ["GetItem", "Query", "Query"]

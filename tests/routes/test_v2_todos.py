@@ -6,7 +6,7 @@ import pytest
 from chalice.test import Client
 
 from tests.routes.conftest import log_in, send_json, sign_up
-from tests.support.api import bearer
+from tests.support.api import TODO_FIELDS, bearer
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -24,7 +24,7 @@ def test_create_returns_201_with_the_todo_location_and_etag(client: Client, toke
     response = create(client, token, {"title": "washing"})
     todo = response.json_body
     assert response.status_code == 201
-    assert set(todo) == {"id", "title", "status", "notes", "created_at", "updated_at"}
+    assert set(todo) == set(TODO_FIELDS)
     assert (todo["title"], todo["status"]) == ("washing", "PENDING")
     assert RFC3339_UTC.fullmatch(todo["created_at"])
     assert todo["updated_at"] == todo["created_at"]

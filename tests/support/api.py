@@ -16,6 +16,23 @@ from tests.support.values import PASSWORD, unique
 Board = Callable[..., dict[str, Any]]
 
 
+# Every field a v2 todo is shown with.
+TODO_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "status",
+        "notes",
+        "list_id",
+        "position",
+        "due",
+        "completed_at",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
 def auth(token: str) -> dict[str, str]:
     """The book's header for a token."""
     return {"token": token}

@@ -10,7 +10,7 @@ cannot drift. Make the two stores of one user base over one MemoryDatabase.
 """
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from chalicelib.domain.errors import (
     Conflict,
@@ -21,7 +21,7 @@ from chalicelib.domain.errors import (
     Unavailable,
 )
 from chalicelib.domain.login_backoff import FailedLogins
-from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo, TodoPatch
+from chalicelib.domain.todos import STALE_VERSION, Expected, Todo
 from chalicelib.domain.users import Caller, User, email_key, username_key
 from chalicelib.storage.title_claims import TITLE_TAKEN
 from chalicelib.storage.user_store import Credentials, LoginRecord
@@ -53,16 +53,6 @@ class MemoryTodoStore:
         with self.database.lock:
             return sorted(self.database.todos.get(user_id, {}).values(), key=lambda t: t.id)
 
-    def page(
-        self, user_id: str, status: Status | None, after_id: str | None, limit: int
-    ) -> tuple[list[Todo], bool]:
-        todos = [
-            todo
-            for todo in self.list_all(user_id)
-            if status in (None, todo.status) and (after_id is None or todo.id > after_id)
-        ]
-        return todos[:limit], len(todos) > limit
-
     def get(self, user_id: str, todo_id: str) -> Todo | None:
         with self.database.lock:
             return self.database.todos.get(user_id, {}).get(todo_id)
@@ -76,27 +66,15 @@ class MemoryTodoStore:
                 raise QuotaExceeded(self.quota)
             todos[todo.id] = todo
 
-    def update(
-        self, caller: Caller, todo_id: str, patch: TodoPatch, now: str, expected: Expected
+    def replace(
+        self, caller: Caller, current: Todo, changed: Todo, expected: Expected | None = None
     ) -> None:
-        if patch.title is not None:
-            raise ValueError("a new title needs its claim: use replace()")
-        with self.database.lock:
-            self._check_session(caller)
-            current = self._guarded(caller.user_id, todo_id, expected)
-            version = current.version + 1
-            changed = replace(current, **patch.changes(), updated_at=now, version=version)
-            self.database.todos[caller.user_id][todo_id] = changed
-
-    def replace(self, caller: Caller, current: Todo, changed: Todo) -> None:
         with self.database.lock:
             self._check_session(caller)
             todos = self.database.todos.get(caller.user_id, {})
-            stored = todos.get(current.id)
-            if stored is None:
-                raise NotFound("No such todo.")
-            if stored.version != current.version:
-                raise PreconditionFailed(STALE_VERSION)
+            if expected is None:
+                expected = Expected(versions=(current.version,))
+            self._guarded(caller.user_id, current.id, expected)
             if changed.title != current.title:
                 self._check_title_free(todos, changed.title, current.id)
             todos[current.id] = changed

@@ -8,6 +8,7 @@ pass are interchangeable behind the use cases.
 """
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -32,6 +33,10 @@ DONE = TodoPatch(status=Status.DONE)
 
 def todo(title: str, status: Status = Status.PENDING) -> Todo:
     return new_todo(new_todo_id(), TodoCreate(title, status), NOW)
+
+
+def done(stored: Todo) -> Todo:
+    return apply(stored, DONE, LATER)
 
 
 def new_caller(users) -> Caller:
@@ -100,12 +105,12 @@ class StoreContract:
         store.insert(caller, todo("a"))
         assert store.get(caller.user_id, first.id) is None
 
-    def test_update_applies_the_patch_as_a_new_version(self, store, caller: Caller) -> None:
+    def test_a_change_as_expected_is_stored_as_a_new_version(self, store, caller: Caller) -> None:
         first = todo("a")
         store.insert(caller, first)
-        store.update(caller, first.id, DONE, LATER, Expected(title="a", versions=(1,)))
-        assert store.get(caller.user_id, first.id) == Todo(
-            first.id, "a", Status.DONE, NOW, LATER, 2
+        store.replace(caller, first, done(first), Expected(title="a", versions=(1,)))
+        assert store.get(caller.user_id, first.id) == replace(
+            first, status=Status.DONE, updated_at=LATER, completed_at=LATER, version=2
         )
 
     @pytest.mark.parametrize(
@@ -116,23 +121,25 @@ class StoreContract:
             (Expected(versions=()), PreconditionFailed),
         ],
     )
-    def test_update_and_delete_refuse_a_todo_not_as_expected(
+    def test_changes_and_deletes_refuse_a_todo_not_as_expected(
         self, store, caller: Caller, expected: Expected, error: type[Exception]
     ) -> None:
         first = todo("a")
         store.insert(caller, first)
         with pytest.raises(error):
-            store.update(caller, first.id, DONE, LATER, expected)
+            store.replace(caller, first, done(first), expected)
         with pytest.raises(error):
             store.delete(caller, first.id, expected)
         assert store.get(caller.user_id, first.id) == first
 
-    def test_update_and_delete_of_a_missing_todo_are_not_found(self, store, caller: Caller) -> None:
-        missing = new_todo_id()
+    def test_changes_and_deletes_of_a_missing_todo_are_not_found(
+        self, store, caller: Caller
+    ) -> None:
+        missing = todo("never stored")
         with pytest.raises(NotFound):
-            store.update(caller, missing, DONE, LATER, Expected())
+            store.replace(caller, missing, done(missing), Expected())
         with pytest.raises(NotFound):
-            store.delete(caller, missing, Expected())
+            store.delete(caller, missing.id, Expected())
         assert store.list_all(caller.user_id) == []
 
     def test_replace_moves_the_title_and_frees_the_old_one(self, store, caller: Caller) -> None:
@@ -158,26 +165,10 @@ class StoreContract:
     ) -> None:
         first = todo("a")
         store.insert(caller, first)
-        store.update(caller, first.id, DONE, LATER, Expected())
+        store.replace(caller, first, done(first))
         with pytest.raises(PreconditionFailed):
             store.replace(caller, first, apply(first, TodoPatch(title="b"), LATER))
         assert store.get(caller.user_id, first.id).title == "a"
-
-    def test_pages_follow_creation_order_filter_by_status_and_say_if_more_follow(
-        self, store, caller: Caller
-    ) -> None:
-        made = [todo(f"t{n}", Status.DONE if n % 2 else Status.PENDING) for n in range(QUOTA)]
-        for each in made:
-            store.insert(caller, each)
-        user = caller.user_id
-        first, more = store.page(user, None, None, 3)
-        assert (first, more) == (made[:3], True)
-        rest, more = store.page(user, None, first[-1].id, 3)
-        assert (rest, more) == (made[3:], False)
-        done, more = store.page(user, Status.DONE, None, 10)
-        assert (done, more) == ([t for t in made if t.status is Status.DONE], False)
-        after, more = store.page(user, Status.DONE, made[1].id, 1)
-        assert (after, more) == ([made[3]], False)
 
     def test_once_sessions_end_older_tokens_read_but_never_write(
         self, store, users, caller: Caller
@@ -190,7 +181,7 @@ class StoreContract:
         assert store.get(caller.user_id, first.id) == first
         for write in (
             lambda: store.insert(caller, todo("b")),
-            lambda: store.update(caller, first.id, DONE, LATER, Expected()),
+            lambda: store.replace(caller, first, done(first), Expected()),
             lambda: store.replace(caller, first, apply(first, TodoPatch(title="c"), LATER)),
             lambda: store.delete(caller, first.id, Expected()),
         ):

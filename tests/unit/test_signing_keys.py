@@ -3,7 +3,7 @@
 import jwt
 import pytest
 
-from chalicelib.http.cursors import BadCursor, Position, decode_cursor, encode_cursor
+from chalicelib.http.cursors import BadCursor, decode_cursor, encode_cursor
 from chalicelib.platform.signing_keys import SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenRejected, issue_token, verify_claims
 
@@ -57,12 +57,13 @@ def test_a_token_from_before_key_ids_verifies_with_the_current_key_only() -> Non
 
 
 def test_cursors_are_signed_with_derived_keys_and_survive_one_rotation() -> None:
-    position = Position("01ARZ3NDEKTSV4RRFFQ69G5FAV", None)
+    position = {"after": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
     before = SigningKeys.of(OLD)
-    cursor = encode_cursor(position, user_id=USER, secret=before.cursor_keys()[0])
+    signed = {"purpose": "todos", "user_id": USER}
+    cursor = encode_cursor(position, **signed, secret=before.cursor_keys()[0])
     assert before.cursor_keys()[0] != OLD
     after = SigningKeys.of(NEW, previous=OLD)
-    assert decode_cursor(cursor, user_id=USER, secrets=after.cursor_keys()) == position
-    signed_with_token_key = encode_cursor(position, user_id=USER, secret=OLD)
+    assert decode_cursor(cursor, **signed, secrets=after.cursor_keys()) == position
+    signed_with_token_key = encode_cursor(position, **signed, secret=OLD)
     with pytest.raises(BadCursor):
-        decode_cursor(signed_with_token_key, user_id=USER, secrets=after.cursor_keys())
+        decode_cursor(signed_with_token_key, **signed, secrets=after.cursor_keys())

@@ -1,8 +1,8 @@
 """Unit tests for TodoStore's transactional writes: what each cancellation leads to.
 
 A fake client answers each transaction with a scripted outcome, naming the
-failed items by what they are (the todo, the counter, the claim, the
-holder check), the way DynamoDB lists one reason per item.
+failed items by what they are (the todo, the account, the claim, the
+holder check, the change record), the way DynamoDB lists one reason per item.
 """
 
 from collections.abc import Iterator
@@ -32,6 +32,8 @@ def role(item: dict[str, Any]) -> str:
         return "account"
     if sort_key.startswith("TITLE#"):
         return "claim"
+    if sort_key.startswith("CHANGE#"):
+        return "change"
     return "holder" if operation == "ConditionCheck" else "todo"
 
 
@@ -41,9 +43,11 @@ class FakeClient:
     def __init__(self, *outcomes: Outcome) -> None:
         self._outcomes = list(outcomes)
         self.sent: list[list[dict]] = []
+        self.tokens: list[str] = []
 
-    def transact_write_items(self, TransactItems: list[dict]) -> None:
+    def transact_write_items(self, TransactItems: list[dict], ClientRequestToken: str) -> None:
         self.sent.append(TransactItems)
+        self.tokens.append(ClientRequestToken)
         outcome = self._outcomes.pop(0)
         if outcome is None:
             return
@@ -73,8 +77,11 @@ def back_offs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         yield waits
 
 
+CLOCK_US = 1_000_000
+
+
 def store(client: FakeClient) -> TodoStore:
-    return TodoStore(Table(client, "t"), QUOTA)
+    return TodoStore(Table(client, "t"), QUOTA, clock_us=lambda: CLOCK_US)
 
 
 def insert(client: FakeClient) -> None:
@@ -88,7 +95,7 @@ def roles(transaction: list[dict]) -> list[str]:
 def test_a_free_title_under_the_quota_is_one_transaction(back_offs: list[float]) -> None:
     client = FakeClient(None)
     insert(client)
-    assert [roles(sent) for sent in client.sent] == [["todo", "account", "claim"]]
+    assert [roles(sent) for sent in client.sent] == [["todo", "claim", "account", "change"]]
     assert back_offs == []
 
 
@@ -109,9 +116,13 @@ def test_a_stale_claim_is_taken_over_at_once(back_offs: list[float]) -> None:
     assert back_offs == []
 
 
-def account(todos: int, sessions_valid_from: int = 0) -> tuple[str, dict]:
+def account(todos: int, sessions_valid_from: int = 0, seq: int = 0) -> tuple[str, dict]:
     """A failed condition on the account item, as it stood."""
-    as_stored = {"todos": {"N": str(todos)}, "sessions_valid_from": {"N": str(sessions_valid_from)}}
+    as_stored = {
+        "todos": {"N": str(todos)},
+        "sessions_valid_from": {"N": str(sessions_valid_from)},
+        "seq": {"N": str(seq)},
+    }
     return "ConditionalCheckFailed", as_stored
 
 
@@ -164,4 +175,21 @@ def test_a_failed_todo_condition_is_the_todos_own_failure(back_offs: list[float]
     client = FakeClient({"todo": FAILED})
     with pytest.raises(NotFound):
         store(client).delete(CALLER, "some-id", Expected(title="washing"))
-    assert roles(client.sent[0]) == ["todo", "account"]
+    assert roles(client.sent[0]) == ["todo", "account", "change"]
+
+
+def change_number(transaction: list[dict]) -> int:
+    account_item = transaction[roles(transaction).index("account")]
+    return int(account_item["Update"]["ExpressionAttributeValues"][":seq"]["N"])
+
+
+def test_a_change_number_taken_meanwhile_retries_at_once_above_it(
+    back_offs: list[float],
+) -> None:
+    later = CLOCK_US + 500
+    client = FakeClient({"account": account(todos=0, seq=later)}, None)
+    insert(client)
+    assert [change_number(sent) for sent in client.sent] == [CLOCK_US, later + 1]
+    record = client.sent[1][roles(client.sent[1]).index("change")]["Put"]["Item"]
+    assert record["sk"]["S"] == f"CHANGE#{later + 1:020d}"
+    assert back_offs == []

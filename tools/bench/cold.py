@@ -1,39 +1,56 @@
-"""Cold start: a fresh interpreter until its first response, ours against a bare Chalice app.
+"""Cold start as Lambda runs it: a fresh interpreter, the unzipped zip read-only, one request.
 
-Each measurement is wall time from just before the child process is spawned
-until it prints its result, so interpreter start-up is included for both.
-The variants run in rotating order, round after round, and medians are
-compared. One extra run of each with `-X importtime` attributes import time
-to top-level packages.
+Each side is a zip unpacked into a read-only folder (tools/bench/lambda_zip):
+the service's deployment.zip, answering `GET /v2/todos/{id}` (a JWT checked
+and one GetItem), and the floor's zip, a bare Chalice app whose one route
+builds its DynamoDB client as the service does and makes one GetItem. Each
+runs in a fresh `python -I -S` of the runtime's version that sees only its
+zip and the runtime's boto3. The time is wall time from just before the
+process is spawned until it prints its first response, so interpreter
+start-up counts on both sides. Variants run in rotating order, round after
+round, after one warm-up round, and medians are compared, with the median
+of the round-by-round ratios beside them; the child's CPU time (user and
+system, from wait4) is compared too, as it is the figure the machine's
+load moves least. One extra run of
+each with `-X importtime` attributes import time to top-level packages.
 """
 
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from infra.dev_stack import PROJECT_DIR
+import boto3
+
+from infra.dev_stack import OFFLINE_AWS_ENV
 from tools.bench.cold_child import RESULT_PREFIX
+from tools.bench.events import api_event, bearer
+from tools.bench.lambda_zip import TaskRoots
 from tools.report import median
 
-FLOOR = "floor: bare Chalice, boto3, one GetItem"
-OURS_PACKAGED = "ours, as in deployment.zip: without cryptography"
-OURS_VENV = "ours, in this virtualenv (PyJWT also loads cryptography)"
-VARIANTS = {
-    FLOOR: ["floor"],
-    OURS_PACKAGED: ["app", "--hide-cryptography"],
-    OURS_VENV: ["app"],
-}
+CHILD = Path(__file__).with_name("cold_child.py")
+FLOOR = "floor: bare Chalice app in a zip built the same way, same client, one GetItem"
+OURS = "ours: deployment.zip, GET /v2/todos/{id}, signing secret in the environment"
+OURS_DEPLOYED = "ours: deployment.zip, signing secret read from Secrets Manager, as deployed"
+
+
+@dataclass(frozen=True)
+class Variant:
+    root: Path
+    env: dict[str, str]
+    event: dict[str, Any]
 
 
 @dataclass
 class ColdResult:
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # the child's user + system time
     import_seconds: list[float] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     heavy: list[tuple[str, float]] = field(default_factory=list)
@@ -42,38 +59,97 @@ class ColdResult:
     def median(self) -> float:
         return median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return median(self.cpu_seconds)
+
+    def paired_ratio(self, floor: "ColdResult") -> float:
+        """The median of this variant's time over the floor's, round by round: a round runs
+        its variants one after another, so a change of load between rounds cancels out."""
+        pairs = zip(self.seconds, floor.seconds, strict=True)
+        return median([mine / theirs for mine, theirs in pairs])
+
+
+def variants(
+    roots: TaskRoots, env: dict[str, str], todo_id: str, floor_id: str, token: str
+) -> dict[str, Variant]:
+    floor_path = f"/floor/items/{floor_id}"
+    floor_event = api_event(
+        "GET", "/floor/items/{item_id}", floor_path, path_params={"item_id": floor_id}
+    )
+    path = f"/v2/todos/{todo_id}"
+    ours_event = api_event(
+        "GET", "/v2/todos/{todo_id}", path, path_params={"todo_id": todo_id}, headers=bearer(token)
+    )
+    return {
+        FLOOR: Variant(roots.floor, lambda_env(roots.floor, env), floor_event),
+        OURS: Variant(roots.ours, lambda_env(roots.ours, env), ours_event),
+        OURS_DEPLOYED: Variant(roots.ours, secret_env(roots.ours, env), ours_event),
+    }
+
+
+def lambda_env(root: Path, env: dict[str, str]) -> dict[str, str]:
+    """The function's environment: only what Lambda sets and the stage's variables."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LAMBDA_TASK_ROOT": str(root),
+        "AWS_REGION": OFFLINE_AWS_ENV["AWS_DEFAULT_REGION"],
+        **env,
+        "APP_STAGE": "dev",
+    }
+
+
+def secret_env(root: Path, env: dict[str, str]) -> dict[str, str]:
+    """As deployed: the signing secret's ARN, read at the first request (the embedded
+    server plays Secrets Manager), with the same value as the environment's."""
+    endpoint = env["DYNAMODB_ENDPOINT_URL"]
+    client = boto3.client(
+        "secretsmanager", endpoint_url=endpoint, region_name=OFFLINE_AWS_ENV["AWS_DEFAULT_REGION"]
+    )
+    name = f"bench-signing-{uuid.uuid4().hex[:8]}"
+    arn = client.create_secret(Name=name, SecretString=env["JWT_SECRET"])["ARN"]
+    deployed = {k: v for k, v in lambda_env(root, env).items() if k != "JWT_SECRET"}
+    return {**deployed, "JWT_SECRET_ARN": arn, "AWS_ENDPOINT_URL_SECRETS_MANAGER": endpoint}
+
 
 def measure_cold_start(
-    env: dict[str, str], todo_id: str, floor_id: str, token: str, rounds: int
+    roots: TaskRoots,
+    env: dict[str, str],
+    todo_id: str,
+    floor_id: str,
+    token: str,
+    rounds: int,
 ) -> dict[str, ColdResult]:
-    results = {name: ColdResult() for name in VARIANTS}
-    names = list(VARIANTS)
+    chosen = variants(roots, env, todo_id, floor_id, token)
+    results = {name: ColdResult() for name in chosen}
+    names = list(chosen)
     for round_number in range(rounds + 1):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
-            item = floor_id if VARIANTS[name][0] == "floor" else todo_id
-            seconds, result = run_child(VARIANTS[name], item, token, env)
+            seconds, result = run_child(chosen[name], roots)
             if round_number == 0:
-                continue  # warm-up: fills the page cache and __pycache__
+                continue  # warm-up: fills the page cache
             results[name].seconds.append(seconds)
+            results[name].cpu_seconds.append(result["cpu_s"])
             results[name].import_seconds.append(result["import_s"])
             results[name].modules = result["modules"]
-    for name, args in VARIANTS.items():
-        item = floor_id if args[0] == "floor" else todo_id
-        results[name].heavy = heaviest_packages(args, item, token, env)
+    for name, variant in chosen.items():
+        results[name].heavy = heaviest_packages(variant, roots)
     return results
 
 
 def run_child(
-    args: list[str], item: str, token: str, env: dict[str, str], flags: tuple[str, ...] = ()
+    variant: Variant, roots: TaskRoots, flags: tuple[str, ...] = ()
 ) -> tuple[float, dict[str, Any]]:
-    command = [sys.executable, *flags, "-m", "tools.bench.cold_child", args[0], item, token]
+    command = [roots.python, *flags, "-I", "-S", str(CHILD), str(variant.root)]
+    command += [str(roots.runtime_libraries), roots.handler, json.dumps(variant.event)]
     with tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [*command, *args[1:]],
-            cwd=PROJECT_DIR,
-            env={**os.environ, **env},
+            command,
+            cwd=variant.root,
+            env=variant.env,
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -83,24 +159,27 @@ def run_child(
             if line.startswith(RESULT_PREFIX):
                 elapsed = time.perf_counter() - started
                 result = json.loads(line[len(RESULT_PREFIX) :])
-        child.wait()
+        # wait4 gives this child's own CPU time, which other processes' load barely moves.
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         stderr = errors.read()
     if result is None or result["status"] != 200:
-        raise RuntimeError(f"cold start of {args} failed: {result}\n{stderr[-2000:]}")
+        raise RuntimeError(f"cold start in {variant.root} failed: {result}\n{stderr[-2000:]}")
+    if not (result["origins"]["app"] or "").startswith(str(variant.root)):
+        raise RuntimeError(f"the app came from {result['origins']['app']}, not the zip")
     result["stderr"] = stderr
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     return elapsed, result
 
 
-def heaviest_packages(
-    args: list[str], item: str, token: str, env: dict[str, str], top: int = 6
-) -> list[tuple[str, float]]:
+def heaviest_packages(variant: Variant, roots: TaskRoots, top: int = 6) -> list[tuple[str, float]]:
     """Top-level packages by the import time of their modules (`-X importtime`, own time, ms).
 
     Only modules imported after the child began measuring are counted, so the
     interpreter's own start-up is left out for every variant alike.
     """
-    _, result = run_child(args, item, token, env, flags=("-X", "importtime"))
+    _, result = run_child(variant, roots, flags=("-X", "importtime"))
     new = set(result["modules"])
     own: dict[str, float] = defaultdict(float)
     for line in result["stderr"].splitlines():

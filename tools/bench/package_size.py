@@ -1,8 +1,8 @@
 """Package size: the Lambda zip that `make package STAGE=dev` builds, against a bare Chalice one.
 
-The zip is rebuilt on every run. The floor is what Chalice packs for any
-app: its runtime module and an `app.py`, measured from the same zip.
-Without `make package`,
+The zip is rebuilt at the start of every run (build_package). The floor is
+what Chalice packs for any app: its runtime module and an `app.py`, measured
+from the same zip. Without `make package`,
 the size on disk of the runtime requirements and their dependencies is
 measured instead, against Chalice's runtime module on disk, and the figure
 says so.
@@ -20,6 +20,7 @@ from infra.dev_stack import PROJECT_DIR
 
 ZIP = PROJECT_DIR / "out" / "dev" / "deployment.zip"
 LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024  # direct upload limit for a zipped package
+GOAL_BYTES = 300_000  # the size goal set for the zip: 300 KB
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,14 @@ class PackageSize:
     parts: list[tuple[str, int]]  # component, compressed bytes
 
 
-def measure_package() -> PackageSize:
+def build_package() -> bool:
+    """Rebuild the dev zip, so that every figure is for the code as it is now."""
     if _has_package_target():
-        # Always rebuilt, so the figure is for the code as it is now.
         subprocess.run(["make", "package", "STAGE=dev"], cwd=PROJECT_DIR, check=False)
+    return ZIP.exists()
+
+
+def measure_package() -> PackageSize:
     if ZIP.exists():
         return _zip_size(ZIP)
     return _installed_size()
@@ -59,7 +64,9 @@ def _component(name: str) -> str:
     top = name.split("/")[0]
     if top == "chalice":
         return "chalice runtime"
-    if top in ("app.py", "chalicelib"):
+    if top in ("app.py", "app.pyc"):  # shipped as bytecode since the zip carries no sources
+        return "app.py"
+    if top == "chalicelib":
         return top
     if top.endswith(".dist-info"):
         return "dependency metadata (*.dist-info)"

@@ -1,20 +1,34 @@
-"""Warm requests: the service's own time per route against a bare Chalice route.
+"""Warm requests: the service's own time per route against bare Chalice routes.
 
 One cycle drives every measured route once, in the order a client would
-(create, read, change, delete), with the floor route called between the v1
-and v2 groups, so all of them are sampled side by side under the same
-conditions. A user's board keeps a few items throughout.
+(create, read, change, delete), with the floor routes called before the v1
+group and again before the v2 group, so all of them are sampled side by
+side under the same conditions. A user's board keeps a few items throughout.
+
+Every route but one is called with the same token each time, so its check
+is a hit in the service's memory of verified tokens, as a client's second
+and later requests to a container are. The token-cache miss row reads the
+same todo with a token the service has not seen yet, issued just before,
+so it pays for the full PyJWT verification, as a client's first request does.
 """
 
+import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from tools.bench.events import api_event, bearer
 from tools.bench.harness import Harness, Measured
 from tools.report import median
 
-FLOOR_ROUTE = "floor: bare Chalice route, constant JSON + 1 PyJWT decode"
+FLOOR_BARE = "floor: bare Chalice route, constant JSON, no token"
+FLOOR_JWT = "floor: bare Chalice route, constant JSON + 1 PyJWT decode"
+FLOOR_GET = "floor: bare Chalice route, one GetItem, no token"
+FLOORS = (FLOOR_BARE, FLOOR_JWT, FLOOR_GET)
+CACHE_HIT_ROUTE = "GET /v2/todos/{id}"
+CACHE_MISS_ROUTE = "GET /v2/todos/{id} (token-cache miss: a token not yet verified here)"
 BASELINE_TITLES = ("washing", "cooking", "shopping")
 
 
@@ -24,6 +38,7 @@ class RouteFigures:
     seconds: float
     dynamodb_seconds: float
     overhead: float
+    cpu_overhead: float  # the handler's CPU time less its DynamoDB calls' CPU time
     calls: list[str]
     items_read: int
 
@@ -83,7 +98,9 @@ def _post(path: str, headers: dict[str, str], body: dict) -> dict:
     return api_event("POST", path, path, headers=headers, body=body)
 
 
-def v2_cycle(harness: Harness, token: str, title: str) -> dict[str, Measured]:
+def v2_cycle(
+    harness: Harness, token: str, title: str, unseen_token: str | None = None
+) -> dict[str, Measured]:
     results: dict[str, Measured] = {}
 
     def step(
@@ -110,7 +127,9 @@ def v2_cycle(harness: Harness, token: str, title: str) -> dict[str, Measured]:
         return results[route]
 
     todo_id = step("POST /v2/todos", "POST", None, 201, {"title": title}).body["id"]
-    step("GET /v2/todos/{id}", "GET", todo_id, 200)
+    step(CACHE_HIT_ROUTE, "GET", todo_id, 200)
+    if unseen_token:
+        step(CACHE_MISS_ROUTE, "GET", todo_id, 200, authorization=f"Bearer {unseen_token}")
     step("GET /v2/todos/{id} (If-None-Match, 304)", "GET", todo_id, 304, if_none_match='"1"')
     step("PATCH /v2/todos/{id} (status)", "PATCH", todo_id, 200, {"status": "DONE"}, if_match='"1"')
     step("PATCH /v2/todos/{id} (title)", "PATCH", todo_id, 200, {"title": f"{title} (renamed)"})
@@ -122,23 +141,59 @@ def v2_cycle(harness: Harness, token: str, title: str) -> dict[str, Measured]:
     return results
 
 
-def floor_call(harness: Harness, floor_app: object, token: str) -> Measured:
-    event = api_event("GET", "/floor/constant", "/floor/constant", headers=bearer(token))
-    return expect(harness.call(event, app=floor_app), 200, FLOOR_ROUTE)
+def floor_app(harness: Harness) -> Any:
+    """The floors' Chalice app, its DynamoDB client timed as the service's is."""
+    from tools.bench import floor
+
+    harness.meter(floor.client())
+    return floor.app
 
 
-def measure_warm(harness: Harness, token: str, samples: int) -> list[RouteFigures]:
-    """Median figures per route, the floor first; `token`'s board already holds a few items."""
-    from tools.bench.floor import app as floor_app
+def floor_calls(harness: Harness, app: Any, token: str, floor_item: str) -> dict[str, Measured]:
+    item_path = f"/floor/items/{floor_item}"
+    events = {
+        FLOOR_BARE: api_event("GET", "/floor/constant", "/floor/constant"),
+        FLOOR_JWT: api_event("GET", "/floor/jwt", "/floor/jwt", headers=bearer(token)),
+        FLOOR_GET: api_event(
+            "GET", "/floor/items/{item_id}", item_path, path_params={"item_id": floor_item}
+        ),
+    }
+    return {
+        route: expect(harness.call(event, app=app), 200, route) for route, event in events.items()
+    }
 
+
+def unseen_tokens(token: str) -> Iterator[str]:
+    """Fresh access tokens for `token`'s user, each a string the service has not verified."""
+    from chalicelib import dependencies
+
+    user_id = dependencies.token_verifier().verify(token).subject
+    minutes = dependencies.settings().access_token_minutes
+    issued = {token}
+    while True:
+        fresh = dependencies.token_issuer().issue(user_id, minutes)
+        if fresh in issued:  # issued within the same millisecond: the same string
+            time.sleep(0.002)
+            continue
+        issued.add(fresh)
+        yield fresh
+
+
+def measure_warm(harness: Harness, token: str, samples: int, floor_item: str) -> list[RouteFigures]:
+    """Median figures per route, the floors first; `token`'s board already holds a few items."""
+    app = floor_app(harness)
+    fresh: Callable[[], str] = unseen_tokens(token).__next__
     collected: dict[str, list[Measured]] = defaultdict(list)
     for number in range(samples + 5):
-        cycle = {FLOOR_ROUTE: [floor_call(harness, floor_app, token)]}
+        cycle: dict[str, list[Measured]] = defaultdict(list)
+        for route, reply in floor_calls(harness, app, token, floor_item).items():
+            cycle[route].append(reply)
         for route, reply in v1_cycle(harness, token, f"task {number}").items():
-            cycle[route] = [reply]
-        cycle[FLOOR_ROUTE].append(floor_call(harness, floor_app, token))
-        for route, reply in v2_cycle(harness, token, f"todo {number}").items():
-            cycle[route] = [reply]
+            cycle[route].append(reply)
+        for route, reply in floor_calls(harness, app, token, floor_item).items():
+            cycle[route].append(reply)
+        for route, reply in v2_cycle(harness, token, f"todo {number}", fresh()).items():
+            cycle[route].append(reply)
         if number < 5:
             continue  # warm-up: first calls build clients and fill caches
         for route, replies in cycle.items():
@@ -152,6 +207,7 @@ def summarise(route: str, replies: list[Measured]) -> RouteFigures:
         seconds=median([r.seconds for r in replies]),
         dynamodb_seconds=median([r.dynamodb_seconds for r in replies]),
         overhead=median([r.overhead for r in replies]),
+        cpu_overhead=median([r.cpu_overhead for r in replies]),
         calls=replies[-1].calls,
         items_read=replies[-1].items_read,
     )

@@ -5,12 +5,12 @@
 export class ApiError extends Error {
   constructor(kind, problem = {}) {
     super(problem.detail || kind);
-    this.kind = kind; // network | credentials | session | conflict | changed | gone | invalid | busy | other
+    this.kind = kind; // network | credentials | session | conflict | changed | gone | invalid | slow | busy | other
     this.problem = problem;
   }
 }
 
-const KIND_BY_STATUS = { 404: "gone", 409: "conflict", 412: "changed", 422: "invalid", 503: "busy" };
+const KIND_BY_STATUS = { 404: "gone", 409: "conflict", 412: "changed", 422: "invalid", 429: "slow", 503: "busy" };
 
 async function problemFrom(response) {
   let problem = {};
@@ -18,6 +18,7 @@ async function problemFrom(response) {
     problem = await response.json().catch(() => ({}));
   }
   problem.status = response.status;
+  if (response.headers.has("Retry-After")) problem.retryAfter = Number(response.headers.get("Retry-After"));
   if (response.status === 401) {
     return new ApiError(problem.reason === "invalid_credentials" ? "credentials" : "session", problem);
   }
@@ -45,9 +46,38 @@ export async function signUp(username, email, password) {
   await call("POST", "v2/users", { body: { username, email, password } });
 }
 
+// Token grants: {access_token, expires_in}. The refresh token comes and goes in
+// an HttpOnly cookie scoped to v2/auth/, which this code never sees (session.js).
 export async function logIn(username, password) {
-  const response = await call("POST", "v2/auth/token", { body: { username, password } });
-  return (await response.json()).access_token;
+  const body = { username, password, refresh_token_cookie: true };
+  return (await call("POST", "v2/auth/token", { body })).json();
+}
+
+export async function refresh() {
+  const body = { grant_type: "refresh_token", refresh_token_cookie: true };
+  return (await call("POST", "v2/auth/token", { body })).json();
+}
+
+/** End this session: the server revokes the cookie's refresh token and clears the cookie. */
+export async function revoke() {
+  await call("POST", "v2/auth/revoke", { body: {} });
+}
+
+export async function me(token) {
+  return (await call("GET", "v2/users/me", { token })).json();
+}
+
+export async function endAllSessions(token) {
+  await call("DELETE", "v2/users/me/sessions", { token });
+}
+
+export async function changePassword(token, currentPassword, newPassword) {
+  const body = { current_password: currentPassword, new_password: newPassword };
+  await call("PUT", "v2/users/me/password", { token, body });
+}
+
+export async function deleteAccount(token, password) {
+  await call("DELETE", "v2/users/me", { token, body: { password } });
 }
 
 /** Every todo, oldest first, following cursors to the end. */

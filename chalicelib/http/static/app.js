@@ -2,11 +2,12 @@
 // Writes go to the server first; the page then shows the server's answer and
 // re-reads the whole list, so what it shows as current is what the server has.
 
+import { resetAccount, setUpAccount } from "./account.js";
 import * as api from "./api.js";
 import { setUpAuth, showAuth } from "./auth.js";
 import { clearLists, nextFocus, renderLists } from "./board.js";
 import { SESSION_MESSAGES, describe } from "./messages.js";
-import { currentSession, endSession, startSession } from "./session.js";
+import { authorized, forget, isSignedIn, lastUsername, logOut, resume, whenSessionEnds } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
 const view = { todos: null, stale: false, editing: null, busy: new Set(), drafts: new Map(), focusAfter: null };
@@ -15,11 +16,12 @@ let refreshes = 0;
 let adding = false;
 
 const render = () => renderLists(view);
-const token = () => currentSession()?.token;
 
-function say(message) {
-  $("board-message").textContent = message;
-  $("board-message").className = message ? "notice error" : "notice";
+function say(message, tone = "error") {
+  const box = $("board-message");
+  box.textContent = message;
+  box.className = message ? `notice ${tone}` : "notice";
+  if (message) box.scrollIntoView({ block: "nearest" });
 }
 
 function announce(message) {
@@ -46,26 +48,43 @@ function forgetPerson() {
   say("");
   announce("");
   clearLists();
+  resetAccount();
 }
 
 function leaveBoard() {
   refreshes += 1; // answers still on their way are for a board no longer shown
-  endSession();
+  forget();
   $("board").hidden = true;
   $("account").hidden = true;
 }
 
 function sessionEnded(reason) {
+  if ($("board").hidden) return;
   leaveBoard();
   say("");
   showAuth({ message: SESSION_MESSAGES[reason] ?? SESSION_MESSAGES.invalid, username: signedInAs ?? "" });
 }
 
-function logOut() {
+/** The session is over on purpose (log out, everywhere, or the account deleted). */
+function signedOut(message) {
   leaveBoard();
   signedInAs = null;
   forgetPerson();
-  showAuth({ message: "You’re logged out. See you soon." });
+  showAuth({ message });
+}
+
+async function logOutHere() {
+  const button = $("log-out");
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    await logOut();
+    signedOut("You’re logged out. See you soon.");
+  } catch (error) {
+    report(error); // the session goes on: say why, so the person can try again
+  } finally {
+    button.removeAttribute("aria-disabled");
+  }
 }
 
 /** Turn a failed call into words, or back to the login form if the session is over. */
@@ -76,11 +95,9 @@ function report(error, context) {
 
 async function refresh() {
   const ticket = ++refreshes;
-  const session = currentSession();
-  if (!session) return sessionEnded("missing");
   $("board").setAttribute("aria-busy", "true");
   try {
-    const todos = await api.listTodos(session.token);
+    const todos = await authorized(api.listTodos);
     if (ticket !== refreshes) return;
     Object.assign(view, { todos, stale: false });
     if (!todos.some((todo) => todo.id === view.editing)) view.editing = null;
@@ -111,7 +128,7 @@ async function add(event) {
   adding = true;
   $("add-button").setAttribute("aria-disabled", "true");
   try {
-    const todo = await api.createTodo(token(), title);
+    const todo = await authorized((token) => api.createTodo(token, title));
     if (input.value.trim() === title) input.value = ""; // keep anything typed since
     say("");
     announce(`Added “${title}”.`);
@@ -133,7 +150,7 @@ async function write(todo, { request, focus, done, failedFocus }) {
   render();
   let result;
   try {
-    result = await request(token());
+    result = await authorized(request);
     view.todos = result
       ? view.todos.map((t) => (t.id === todo.id ? result : t))
       : view.todos.filter((t) => t.id !== todo.id);
@@ -193,7 +210,7 @@ function rename(id, value) {
 
 function wireBoard() {
   $("add-form").addEventListener("submit", add);
-  $("log-out").addEventListener("click", logOut);
+  $("log-out").addEventListener("click", logOutHere);
   $("retry").addEventListener("click", refresh);
   const lists = $("lists");
   lists.addEventListener("click", (event) => {
@@ -209,17 +226,31 @@ function wireBoard() {
     if (event.key === "Escape" && event.target.matches(".rename-input")) act("cancel", event.target.dataset.id);
   });
   // Coming back to the tab or the network: show what the server has now.
-  const refreshIfShown = () => !$("board").hidden && currentSession() && refresh();
+  const refreshIfShown = () => !$("board").hidden && isSignedIn() && refresh();
   window.addEventListener("online", refreshIfShown);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshIfShown());
 }
 
-setUpAuth((username, newToken) => {
-  startSession(username, newToken);
+setUpAuth((username) => {
   showBoard(username);
   $("new-title").focus();
 });
+setUpAccount({ say, report, signedOut, username: () => signedInAs });
 wireBoard();
-const session = currentSession();
-if (session) showBoard(session.username);
-else showAuth();
+whenSessionEnds(sessionEnded);
+start();
+
+/** On arrival, carry on the session the cookie holds, if there is one that still works. */
+async function start() {
+  $("starting").hidden = false;
+  try {
+    const username = await resume();
+    if (username) return showBoard(username);
+    const earlier = lastUsername();
+    showAuth(earlier ? { message: SESSION_MESSAGES.ended, username: earlier } : {});
+  } catch (error) {
+    showAuth({ message: describe(error), tone: "error", username: lastUsername() });
+  } finally {
+    $("starting").hidden = true;
+  }
+}

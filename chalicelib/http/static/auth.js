@@ -2,6 +2,7 @@
 
 import * as api from "./api.js";
 import { describe } from "./messages.js";
+import { logIn } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,11 +68,11 @@ async function submit(event) {
       await api.signUp(username, $("email").value.trim(), password);
       setMode("login"); // the account exists now: a retry should log in, not sign up again
     }
-    const token = await api.logIn(username, password);
+    await logIn(username, password);
     $("password").value = "";
     say("");
     $("auth").hidden = true;
-    onLoggedIn(username, token);
+    onLoggedIn(username);
   } catch (error) {
     say(describe(error));
     $(fieldToFix(error)).focus();

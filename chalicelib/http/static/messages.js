@@ -1,7 +1,15 @@
 // What went wrong, in words a person understands. `context.title` names the
 // item a duplicate-title answer is about.
 
-const FIELD_NAMES = { username: "Username", name: "Username", email: "Email", password: "Password", title: "The title" };
+const FIELD_NAMES = {
+  username: "Username",
+  name: "Username",
+  email: "Email",
+  password: "Password",
+  current_password: "The current password",
+  new_password: "The new password",
+  title: "The title",
+};
 
 const CONFLICTS = {
   username: () => "That username is taken. Please choose another.",
@@ -21,8 +29,13 @@ export const SESSION_MESSAGES = {
   expired: "Your session has expired. Please log in again; anything you were typing is kept.",
   invalid: "Your session is no longer valid. Please log in again.",
   revoked: "This session was ended (logged out everywhere, or the password changed). Please log in again.",
-  missing: "Please log in to see your list.",
+  ended: "Your session has ended. Please log in again; anything you were typing is kept.",
+  invalid_grant: "Your session has ended. Please log in again; anything you were typing is kept.",
 };
+
+function seconds(count) {
+  return count === 1 ? "1 second" : `${count} seconds`;
+}
 
 export function describe(error, context = {}) {
   if (error.kind in FIXED) return FIXED[error.kind];
@@ -37,6 +50,9 @@ export function describe(error, context = {}) {
     return error.problem.errors
       .map(({ field, message }) => `${FIELD_NAMES[field] ?? field} ${message}.`)
       .join(" ");
+  }
+  if (error.kind === "slow" && error.problem.retryAfter >= 0) {
+    return `Too many wrong passwords. Please wait ${seconds(error.problem.retryAfter)}, then try again.`;
   }
   if (error.kind === "session") return SESSION_MESSAGES[error.problem.reason] ?? SESSION_MESSAGES.invalid;
   return `Something went wrong (error ${error.problem.status ?? "unknown"}). Please try again.`;

@@ -1,0 +1,212 @@
+"""Sync: a client that replays every page it gets ends with exactly the server's lists and
+todos, whatever was written meanwhile and through whichever API; old cursors are refused."""
+
+import random
+
+import pytest
+from chalice.test import Client
+
+from chalicelib import dependencies
+from chalicelib.storage.changes import HORIZON_DAYS
+from tests.routes.conftest import CallLog
+from tests.routes.test_task_lists import call, new_list, new_todo
+from tests.support.api import V1
+from tests.support.client import in_process
+
+DAY_US = 86_400 * 1_000_000
+
+
+class Replica:
+    """What a syncing client holds: lists and todos by id, changed only by sync pages."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, dict] = {}
+        self.todos: dict[str, dict] = {}
+        self.cursor: str | None = None
+
+    def pull(self, client: Client, token: str, limit: int = 100) -> list[dict]:
+        pages = []
+        while True:
+            query = f"/v2/sync?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
+            reply = call(client, token, "GET", query)
+            assert reply.status_code == 200, reply.json_body
+            page = reply.json_body
+            self.apply(page)
+            pages.append(page)
+            if not page["more"]:
+                return pages
+
+    def apply(self, page: dict) -> None:
+        self.lists.update({todo_list["id"]: todo_list for todo_list in page["lists"]})
+        self.todos.update({todo["id"]: todo for todo in page["todos"]})
+        for list_id in page["deleted"]["lists"]:
+            self.lists.pop(list_id, None)
+        for todo_id in page["deleted"]["todos"]:
+            self.todos.pop(todo_id, None)
+        self.cursor = page["next_cursor"]
+
+
+def server_state(client: Client, token: str) -> tuple[dict, dict]:
+    lists = {x["id"]: x for x in call(client, token, "GET", "/v2/lists").json_body["items"]}
+    todos = {}
+    for list_id in lists:
+        cursor = None
+        while True:
+            query = f"/v2/todos?list_id={list_id}&limit=100" + (
+                f"&cursor={cursor}" if cursor else ""
+            )
+            page = call(client, token, "GET", query).json_body
+            todos.update({todo["id"]: todo for todo in page["items"]})
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    return lists, todos
+
+
+def assert_in_step(replica: Replica, client: Client, token: str) -> None:
+    lists, todos = server_state(client, token)
+    assert replica.todos == todos
+    # The default list exists before anyone writes it; sync sends it once it has been.
+    assert {k: v for k, v in replica.lists.items()} == {
+        k: v for k, v in lists.items() if k in replica.lists or k != "default"
+    }
+
+
+def test_a_sync_from_scratch_pages_through_everything_then_deltas_bring_each_change(
+    client: Client, token: str
+) -> None:
+    # GIVEN two lists and 25 todos
+    groceries = new_list(client, token, "Groceries")
+    for n in range(15):
+        new_todo(client, token, f"task {n}")
+    for n in range(10):
+        new_todo(client, token, f"buy {n}", list_id=groceries["id"])
+    # WHEN a new client syncs 7 at a time
+    replica = Replica()
+    pages = replica.pull(client, token, limit=7)
+    # THEN it took several pages and holds exactly what the server holds
+    assert len(pages) >= 4
+    assert_in_step(replica, client, token)
+    assert len(replica.todos) == 25
+    # AND with nothing new, a delta is empty
+    (quiet,) = replica.pull(client, token)
+    assert (quiet["todos"], quiet["lists"], quiet["deleted"]) == (
+        [],
+        [],
+        {"lists": [], "todos": []},
+    )
+
+
+def test_every_kind_of_write_reaches_a_syncing_client(client: Client, token: str) -> None:
+    replica = Replica()
+    replica.pull(client, token)
+    groceries = new_list(client, token, "Groceries")
+    milk = new_todo(client, token, "milk", list_id=groceries["id"])
+    bread = new_todo(client, token, "bread")
+    # v2 edits, a move, a delete, and v1 writes, which share the same items
+    call(client, token, "PATCH", f"/v2/todos/{bread['id']}", {"status": "DONE"}, {"If-Match": "*"})
+    call(
+        client, token, "POST", f"/v2/todos/{milk['id']}/move", {"after": None, "list_id": "default"}
+    )
+    v1 = V1(in_process(client))
+    assert v1.create(token, "from the book").status == 200
+    assert v1.create(token, "book two").status == 200
+    assert v1.edit(token, "book two").status == 200
+    assert v1.delete(token, "from the book").status == 200
+    eggs = new_todo(client, token, "eggs")
+    assert call(client, token, "DELETE", f"/v2/todos/{eggs['id']}").status_code == 204
+    replica.pull(client, token)
+    assert_in_step(replica, client, token)
+    assert {t["title"] for t in replica.todos.values()} == {"milk", "bread", "book two"}
+    assert eggs["id"] not in replica.todos
+
+
+def test_deleting_a_list_sends_tombstones_for_it_and_its_todos(client: Client, token: str) -> None:
+    groceries = new_list(client, token, "Groceries")
+    milk = new_todo(client, token, "milk", list_id=groceries["id"])
+    replica = Replica()
+    replica.pull(client, token)
+    assert milk["id"] in replica.todos
+    assert call(client, token, "DELETE", f"/v2/lists/{groceries['id']}").status_code == 204
+    pages = replica.pull(client, token)
+    assert any(groceries["id"] in page["deleted"]["lists"] for page in pages)
+    assert any(milk["id"] in page["deleted"]["todos"] for page in pages)
+    assert milk["id"] not in replica.todos
+    assert groceries["id"] not in replica.lists
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_replica_syncing_between_random_writes_always_matches_the_server(
+    client: Client, token: str, seed: int
+) -> None:
+    rng = random.Random(seed)  # noqa: S311
+    replica = Replica()
+    lists = ["default", new_list(client, token, "Work")["id"]]
+    for step in range(40):
+        mine = sorted(server_state(client, token)[1].values(), key=lambda t: t["id"])
+        action = rng.choice(["create", "create", "edit", "move", "delete", "sync"])
+        if action == "create" or not mine:
+            new_todo(client, token, f"t{step}", list_id=rng.choice(lists))
+        elif action == "edit":
+            todo = rng.choice(mine)
+            status = rng.choice(["DONE", "PENDING"])
+            call(
+                client,
+                token,
+                "PATCH",
+                f"/v2/todos/{todo['id']}",
+                {"status": status},
+                {"If-Match": "*"},
+            )
+        elif action == "move":
+            todo, after = rng.choice(mine), rng.choice([None, *mine])
+            body = {"after": after["id"] if after and after["list_id"] == todo["list_id"] else None}
+            call(client, token, "POST", f"/v2/todos/{todo['id']}/move", body)
+        elif action == "delete":
+            call(client, token, "DELETE", f"/v2/todos/{rng.choice(mine)['id']}")
+        else:
+            replica.pull(client, token, limit=rng.choice([3, 100]))
+            assert_in_step(replica, client, token)
+    replica.pull(client, token, limit=5)
+    assert_in_step(replica, client, token)
+
+
+def test_a_delta_with_changes_reads_the_account_the_records_and_the_bodies_once(
+    client: Client, token: str, dynamodb_calls: CallLog
+) -> None:
+    replica = Replica()
+    replica.pull(client, token)
+    for n in range(5):
+        new_todo(client, token, f"t{n}")
+    calls = dynamodb_calls.during()
+    replica.pull(client, token)
+    assert calls.operations == ["GetItem", "Query", "BatchGetItem"]
+    calls = dynamodb_calls.during()
+    replica.pull(client, token)
+    assert calls.operations == ["GetItem", "Query"]
+
+
+def test_a_cursor_older_than_the_horizon_is_gone_and_a_fresh_sync_works(
+    client: Client, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replica = Replica()
+    replica.pull(client, token)
+    later = dependencies.now_us() + (HORIZON_DAYS + 1) * DAY_US
+    monkeypatch.setattr(dependencies, "now_us", lambda: later)
+    dependencies.reset()
+    stale = call(client, token, "GET", f"/v2/sync?cursor={replica.cursor}")
+    assert stale.status_code == 410
+    assert stale.json_body["type"].endswith("/gone")
+    assert "from scratch" in stale.json_body["detail"]
+    assert call(client, token, "GET", "/v2/sync").status_code == 200
+
+
+def test_cursors_are_refused_when_forged_or_from_another_user(client: Client, token: str) -> None:
+    replica = Replica()
+    replica.pull(client, token)
+    other = V1(in_process(client)).new_user()
+    for cursor in ("nonsense", replica.cursor[:-2] + "AA", replica.cursor):
+        reply = call(client, other, "GET", f"/v2/sync?cursor={cursor}")
+        assert reply.status_code == 400, cursor
+        assert reply.json_body["type"].endswith("/malformed-request")
+    assert call(client, token, "GET", "/v2/sync?limit=0").status_code == 422
