@@ -3,6 +3,7 @@ VENV ?= .venv
 PORT ?= 8000
 STAGE ?=
 OUT ?= out
+EMULATOR_PORT ?= 4566
 BIN := $(VENV)/bin
 # PYTHON given on the command line or in the environment picks the venv's
 # interpreter; left to its default, the venv keeps the one it was made with.
@@ -13,11 +14,11 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke rotate-secret clean
+.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke rotate-secret emulate emulate-stop clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
-ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help clean emulate-stop,$(or $(MAKECMDGOALS),help)),)
 PREFLIGHT := $(shell $(PYTHON) infra/preflight.py check --venv '$(VENV)' --python '$(PYTHON)' \
 	$(EXPLICIT_PYTHON) $(if $(filter run,$(MAKECMDGOALS)),--port '$(PORT)') 2>/dev/null \
 	|| echo "cannot run PYTHON=$(PYTHON); choose an interpreter of Python 3.11 or newer, e.g. make run PYTHON=python3.12")
@@ -83,7 +84,15 @@ logs: ## STAGE=dev|prod: follow the function's logs; LOGS_ARGS="--since 1h" goes
 	@bash infra/stack.sh logs $(STAGE) $(LOGS_ARGS)
 
 smoke: venv ## URL=<base URL>, or STAGE=dev|prod: sign up, walk through v1 and v2, clean up
-	@$(BIN)/python tools/smoke.py $(if $(URL),--url '$(URL)',$(if $(STAGE),--stage '$(STAGE)',--url http://127.0.0.1:$(PORT)))
+	@$(BIN)/python tools/smoke.py $(if $(URL),--url '$(URL)',$(if $(STAGE),--stage '$(STAGE)',--url http://127.0.0.1:$(PORT))) \
+		$(if $(RESOLVE),--resolve '$(RESOLVE)')
+
+# The dev stage deployed offline to LocalStack (infra/emulator/, docs/DEPLOY.md).
+emulate: venv ## LocalStack on 127.0.0.1:EMULATOR_PORT (4566), the dev stage deployed to it; needs Python >= 3.13
+	@EMULATOR_PORT='$(EMULATOR_PORT)' $(BIN)/python -m infra.emulator.control up
+
+emulate-stop: ## stop the emulator make emulate started
+	@EMULATOR_PORT='$(EMULATOR_PORT)' $(PYTHON) -m infra.emulator.control stop
 
 rotate-secret: ## STAGE=dev|prod: a new signing key; the old one verifies until its tokens expire
 	@bash infra/stack.sh rotate-secret $(STAGE)

@@ -69,8 +69,22 @@ base_url() {
     echo "$endpoint"
 }
 
+# make destroy keeps the table (DeletionPolicy Retain), and a new stack cannot create
+# another of the same name (infra/template.py names it <stack>-todos): say so now,
+# rather than after a failed create and its rollback.
+refuse_retained_table() {
+    local table="$stack-todos"
+    if aws cloudformation describe-stacks --stack-name "$stack" --region "$region" >/dev/null 2>&1; then
+        return
+    fi
+    if aws dynamodb describe-table --table-name "$table" --region "$region" >/dev/null 2>&1; then
+        die "the table $table, kept by an earlier make destroy, still exists, and a new stack $stack cannot create it again. Delete it, or import it into the stack: docs/DEPLOY.md, Teardown."
+    fi
+}
+
 deploy() {
     preflight
+    refuse_retained_table
     make --no-print-directory package STAGE="$stage" OUT="${OUT:-out}"
     local bucket=${DEPLOY_BUCKET:-todo-service-artifacts-$account-$region}
     if ! aws s3api head-bucket --bucket "$bucket" --region "$region" >/dev/null 2>&1; then

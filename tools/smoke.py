@@ -42,11 +42,15 @@ class Reply:
 class Client:
     base_url: str
     headers: dict[str, str] = field(default_factory=dict)
+    # curl's --resolve: requests to this host and port go to another address
+    # (HOST:PORT:ADDRESS), with the Host header still naming the host.
+    resolve: str = ""
 
     def send(self, method: str, path: str, body: Any = None, **headers: str) -> Reply:
         url = urllib.parse.urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
         data = json.dumps(body).encode() if body is not None else None
         merged = {**self.headers, **headers}
+        url = self._resolved(url, merged)
         if data is not None:
             merged["Content-Type"] = "application/json"
         # main() accepts only http and https base URLs.
@@ -56,6 +60,17 @@ class Client:
                 return _reply(response.status, response.headers, response.read())
         except urllib.error.HTTPError as error:
             return _reply(error.code, error.headers, error.read())
+
+    def _resolved(self, url: str, headers: dict[str, str]) -> str:
+        if not self.resolve:
+            return url
+        host, port, address = self.resolve.rsplit(":", 2)
+        parts = urllib.parse.urlsplit(url)
+        default_port = 443 if parts.scheme == "https" else 80
+        if (parts.hostname, str(parts.port or default_port)) != (host, port):
+            return url
+        headers["Host"] = parts.netloc
+        return urllib.parse.urlunsplit(parts._replace(netloc=f"{address}:{port}"))
 
     def at(self, location: str) -> str:
         """A Location header as a path relative to the base URL, whatever prefix it carries."""
@@ -295,12 +310,15 @@ def main() -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="base URL, e.g. http://127.0.0.1:8000")
     where.add_argument("--stage", help="a deployed stage, whose URL the stack's outputs give")
+    parser.add_argument(
+        "--resolve", default="", metavar="HOST:PORT:ADDRESS", help="as curl's --resolve"
+    )
     args = parser.parse_args()
     base_url = args.url or stage_url(args.stage)
     if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
         parser.error(f"not an http(s) URL: {base_url!r}")
     print(f"make smoke against {base_url}")
-    rows = run(Scenario(Client(base_url)))
+    rows = run(Scenario(Client(base_url, resolve=args.resolve)))
     print(table(rows))
     counts = {result: sum(row.result == result for row in rows) for result in RESULTS}
     print(", ".join(f"{count} {RESULTS[result]}" for result, count in counts.items()))

@@ -55,6 +55,12 @@ case "$1 $2" in
             *TableName*) echo todo-service-dev-todos ;;
             *LogGroupName*) echo /aws/lambda/todo-service-dev-api ;;
         esac ;;
+    "dynamodb describe-table")
+        if [ -z "${FAKE_AWS_RETAINED_TABLE:-}" ]; then
+            echo "An error occurred (ResourceNotFoundException): Requested resource not found" >&2
+            exit 254
+        fi
+        echo ACTIVE ;;
     "logs tail") echo "2026-01-01T00:00:00 {\"event\": \"request\"}" ;;
     *) echo "fake aws: unexpected call: $*" >&2; exit 2 ;;
 esac
@@ -152,6 +158,23 @@ def test_deploy_packages_then_deploys_with_the_needed_capabilities_and_prints_th
     assert "--region eu-west-1" in deploy
     # No optional parameter was given, so the stack keeps whatever it had.
     assert "--parameter-overrides" not in deploy
+
+
+def test_deploy_after_a_destroy_stops_at_once_while_the_kept_table_exists(
+    fake_aws: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, log = fake_aws
+    env |= {"FAKE_AWS_NO_STACK": "1", "FAKE_AWS_RETAINED_TABLE": "1"}
+    result, _ = make("deploy", tmp_path / "out", env)
+
+    assert result.returncode != 0
+    assert (
+        "make deploy: the table todo-service-dev-todos, kept by an earlier make destroy, still "
+        "exists, and a new stack todo-service-dev cannot create it again. Delete it, or import "
+        "it into the stack: docs/DEPLOY.md, Teardown.\n"
+    ) in result.stderr
+    assert not (tmp_path / "out" / "dev").exists()
+    assert not [c for c in log.read_text().splitlines() if c.startswith("cloudformation deploy")]
 
 
 def test_deploy_passes_the_optional_parameters_that_are_given_and_only_those(

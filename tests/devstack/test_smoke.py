@@ -65,3 +65,25 @@ def test_smoke_fails_with_a_table_saying_where_when_the_url_is_wrong(serving: Ru
     assert results["v2 token"] == "SKIP"
     assert results["clean up: delete the account"] == "ok"  # no user was made
     assert ", 1 failed," in result.stdout.splitlines()[-1]
+
+
+def test_resolve_reaches_a_host_name_that_no_dns_knows(serving: Run) -> None:
+    """As curl's --resolve: the emulated stage's host name resolves nowhere offline."""
+    port = serving.base_url.rsplit(":", 1)[1]
+    result = subprocess.run(
+        ["make", "--no-print-directory", "smoke", f"URL=http://api.invalid:{port}",
+         f"RESOLVE=api.invalid:{port}:127.0.0.1"],
+        cwd=PROJECT_DIR, env=make_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(rows(result.stdout).values()) == {"ok"}
+
+
+def test_without_resolve_that_host_name_fails(serving: Run) -> None:
+    port = serving.base_url.rsplit(":", 1)[1]
+
+    result = smoke(f"http://api.invalid:{port}")
+
+    assert result.returncode != 0
+    assert rows(result.stdout)["ping"] == "FAIL"
