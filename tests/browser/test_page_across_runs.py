@@ -46,7 +46,7 @@ def present_once(page: Page, token: str) -> list[int]:
         answers.append(response.status)
         route.fulfill(response=response)
 
-    page.route("**/v2/todos?*", swap)
+    page.route("**/v2/sync?*", swap)
     return answers
 
 
