@@ -98,13 +98,14 @@ class Recorded:
 def read_changes(
     table: Table, user_id: str, after: int, through: int, limit: int
 ) -> tuple[list[Recorded], bool]:
-    """Change records numbered in (after, through], oldest first; and whether more follow."""
-    result = table.query(**_range(user_id, CHANGE_PREFIX, after, through), Limit=limit)
+    """Change records numbered in (after, through], oldest first; and whether more follow.
+    One more record than `limit` is asked for, so a last full page says nothing follows."""
+    result = table.query(**_range(user_id, CHANGE_PREFIX, after, through), Limit=limit + 1)
     records = [
         Recorded(seq_of(item), item["kind"]["S"], tuple(item["ids"]["SS"]), item["deleted"]["BOOL"])
         for item in result["Items"]
     ]
-    return records, "LastEvaluatedKey" in result
+    return records[:limit], len(records) > limit or "LastEvaluatedKey" in result
 
 
 def read_moves(table: Table, user_id: str, after: int) -> Iterable[tuple[int, str, Moved]]:

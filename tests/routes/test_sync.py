@@ -210,3 +210,15 @@ def test_cursors_are_refused_when_forged_or_from_another_user(client: Client, to
         assert reply.status_code == 400, cursor
         assert reply.json_body["type"].endswith("/malformed-request")
     assert call(client, token, "GET", "/v2/sync?limit=0").status_code == 422
+
+
+def test_a_delta_of_exactly_a_full_page_says_nothing_more_follows(
+    client: Client, token: str
+) -> None:
+    replica = Replica()
+    replica.pull(client, token)
+    for n in range(100):
+        new_todo(client, token, f"t{n}")
+    pages = replica.pull(client, token)
+    assert [len(page["todos"]) for page in pages] == [100]
+    assert pages[-1]["more"] is False
