@@ -57,7 +57,7 @@ def seed(client: Any, user_id: str, first: int, count: int, title_chars: int = 0
     """Store todos numbered from `first`, padded to title_chars, and count them."""
     capture = CapturingClient()
     store = TodoStore(Table(capture, LOCAL_TABLE), quota=first + count)
-    caller = Caller(user_id, token_issued_at=0)
+    caller = Caller(user_id, token_issued_ms=0)
     for number in range(first, first + count):
         title = f"item {number} ".ljust(title_chars, "x")
         create = TodoCreate(title, Status.PENDING)
