@@ -39,6 +39,7 @@ from tools.bench.package_size import build_package, measure_package
 from tools.bench.quota_list import measure_quota_list, unbounded
 from tools.bench.scaling import measure_scaling
 from tools.bench.sessions import measure_sessions
+from tools.bench.tasks import measure_tasks
 from tools.bench.warm import measure_warm, new_user, seed_board
 from tools.moto_tweaks import DATABASE
 from tools.report import load_section
@@ -77,6 +78,8 @@ def run(args: argparse.Namespace) -> dict:
             figures["sessions"] = measure_sessions(harness, name, args.samples, FLOOR_ITEM)
             step("hot spots", args.profile_cycles, "profiled cycles")
             figures["profile"] = profile_warm(harness, token, args.profile_cycles)
+            step("v2 task routes", args.task_repeats, "repeats per route")
+            figures["tasks"] = measure_tasks(harness, database, f"{name}-tasks", args.task_repeats)
             step("list scaling", args.list_repeats, "repeats per size")
             scaling_token = new_user(harness, f"{name}-lists", PASSWORD)
             figures["scaling"] = measure_scaling(
@@ -137,6 +140,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_false",
         help="delete the account at the quota on the embedded server only",
     )
+    parser.add_argument("--task-repeats", type=int, default=5, help="v2 task route repeats")
     parser.add_argument("--no-write", action="store_true", help=f"only print; leave {DOC.name}")
     return parser.parse_args(argv)
 

@@ -4,7 +4,7 @@ import os
 from collections import Counter
 from typing import Any
 
-from tools.bench import doc_text
+from tools.bench import doc_text, tasks
 from tools.bench.account_deletion import ONE_VCPU_MB
 from tools.bench.cold import FLOOR, OURS, OURS_DEPLOYED
 from tools.bench.hotspots import SERVICE_SIDE, by_package, shares, top_functions
@@ -45,6 +45,7 @@ def render(figures: dict[str, Any], load_text: str) -> str:
         "## Package size\n\n" + package_section(figures["package"]),
         "## Scaling: list cost as the list grows\n\n" + scaling_section(figures["scaling"]),
         "## The v1 list at the quota\n\n" + quota_list_section(figures["quota_list"]),
+        "## v2 task routes against their floors\n\n" + tasks.section(figures["tasks"]),
         "## Where warm requests spend their time\n\n" + hotspot_section(figures["profile"]),
         doc_text.HOW_TO_READ,
         f"## Load test\n\n{doc_text.LOAD_BOUNDS}\n\n{LOAD_BEGIN}\n{load_text}\n{LOAD_END}",
