@@ -99,6 +99,9 @@ def read_changes(
     table: Table, user_id: str, after: int, through: int, limit: int
 ) -> tuple[list[Recorded], bool]:
     """Change records numbered in (after, through], oldest first; and whether more follow."""
+    if through <= after:
+        # Nothing to read, and DynamoDB refuses a BETWEEN whose bounds are the wrong way round.
+        return [], False
     result = table.query(**_range(user_id, CHANGE_PREFIX, after, through), Limit=limit)
     records = [
         Recorded(seq_of(item), item["kind"]["S"], tuple(item["ids"]["SS"]), item["deleted"]["BOOL"])
