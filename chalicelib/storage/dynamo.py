@@ -9,6 +9,7 @@ name, or Unavailable (503) once the budget is spent.
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -135,9 +136,17 @@ class Table:
         Naming each item means callers ask "did the claim fail?" rather than
         counting positions in DynamoDB's list of reasons.
         """
+        # One token for every attempt of this call: a resend after a lost answer is then
+        # recognised by DynamoDB, instead of failing the conditions of its own first write.
+        token = uuid.uuid4().hex
         try:
             send = self.client.transact_write_items
-            self._call("TransactWriteItems", send, TransactItems=list(items.values()))
+            self._call(
+                "TransactWriteItems",
+                send,
+                TransactItems=list(items.values()),
+                ClientRequestToken=token,
+            )
         except ClientError as error:
             if _code(error) != "TransactionCanceledException":
                 raise

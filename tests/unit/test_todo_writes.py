@@ -44,7 +44,7 @@ class FakeClient:
         self._outcomes = list(outcomes)
         self.sent: list[list[dict]] = []
 
-    def transact_write_items(self, TransactItems: list[dict]) -> None:
+    def transact_write_items(self, TransactItems: list[dict], ClientRequestToken: str) -> None:
         self.sent.append(TransactItems)
         outcome = self._outcomes.pop(0)
         if outcome is None:
