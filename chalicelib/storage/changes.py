@@ -100,6 +100,9 @@ def read_changes(
 ) -> tuple[list[Recorded], bool]:
     """Change records numbered in (after, through], oldest first; and whether more follow.
     One more record than `limit` is asked for, so a last full page says nothing follows."""
+    if through <= after:
+        # Nothing to read, and DynamoDB refuses a BETWEEN whose bounds are the wrong way round.
+        return [], False
     result = table.query(**_range(user_id, CHANGE_PREFIX, after, through), Limit=limit + 1)
     records = [
         Recorded(seq_of(item), item["kind"]["S"], tuple(item["ids"]["SS"]), item["deleted"]["BOOL"])

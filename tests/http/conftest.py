@@ -49,8 +49,9 @@ class RoundRobin:
 
 
 # The first wait after failed logins, longer than the stage's 1 s so that a
-# slow machine cannot see it end between two requests of a test.
-STACK_ENV = {"LOGIN_BACKOFF_FIRST_SECONDS": "60"}
+# slow machine cannot see it end between two requests of a test; and a list
+# quota small enough for a test to reach.
+STACK_ENV = {"LOGIN_BACKOFF_FIRST_SECONDS": "60", "LIST_QUOTA": "3"}
 
 
 @pytest.fixture(scope="session", params=["moto", "dynamodb-local"])
