@@ -411,8 +411,9 @@ def test_the_zip_leaves_out_what_the_runtime_never_imports(packaged: Packaged) -
 
 # The zip's size, held so that growth is always a decision. 300 KB when modules
 # first shipped as bytecode (296,619 bytes); accounts and sessions added 23 KB;
-# lists, moves, due dates and sync (17 modules) another 54 KB.
-ZIP_BUDGET_BYTES = 385_000
+# lists, moves, due dates and sync (17 modules) another 54 KB; the page's lists,
+# details, order, filters, sync and account settings (8 scripts) another 17 KB.
+ZIP_BUDGET_BYTES = 395_000
 
 
 def test_the_zip_stays_within_its_budget(packaged: Packaged) -> None:

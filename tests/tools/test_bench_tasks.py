@@ -69,7 +69,7 @@ def test_each_v2_task_route_is_measured_against_its_floor(harness) -> None:
     # AND each request made the calls the README's round-trip table gives
     calls = {route: Counter(cost.calls) for route, cost in by_route.items()}
     assert calls[MOVE] == {"BatchGetItem": 1, "Query": 2, "TransactWriteItems": 1}
-    assert calls[SYNC_NONE] == {"GetItem": 1, "Query": 1}
+    assert calls[SYNC_NONE] == {"GetItem": 1}
     assert calls[SYNC_SOME] == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}
     assert calls[clear_route(90)] == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
     assert calls[clear_route(900)] == {"GetItem": 1, "Query": 10, "TransactWriteItems": 10}

@@ -49,7 +49,7 @@ class CapturingClient:
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
 
-    def transact_write_items(self, TransactItems: list[dict]) -> None:
+    def transact_write_items(self, TransactItems: list[dict], **_: Any) -> None:
         self.items += [entry["Put"]["Item"] for entry in TransactItems if "Put" in entry]
 
 

@@ -407,9 +407,9 @@ little and wanders with the machine's load. The own-time ratio leaves the
 calls out of both: our code (Chalice's routing, our use cases, building and
 serialising the answer) against Chalice and one JWT decode. Items read
 counts the items in the replies: a Query's `Items`, a GetItem's `Item`, a
-BatchGetItem's `Responses`. Sync reads the account item, the change records
-since the cursor and, in one BatchGetItem, the changed todos as they are
-now; clear-completed reads its list, then 90 done todos per transaction of
+BatchGetItem's `Responses`. Sync reads the account item, then, if anything
+changed since the cursor, the change records and, in one BatchGetItem, the
+changed todos as they are now; clear-completed reads its list, then 90 done todos per transaction of
 90 deletes; `order=due` reads one page plus one from the `by_due` index,
 half of the 1,000 todos having a due date. Medians after a warm-up round;
 the time our handler spent copying the recorded parameters is taken out."""
