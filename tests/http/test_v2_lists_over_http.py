@@ -21,6 +21,7 @@ from chalicelib.storage.changes import HORIZON_DAYS
 from tests.http.conftest import STACK_ENV
 from tests.http.test_v2_resources_over_http import assert_problem
 from tests.support.api import bearer
+from tests.support.sync_replica import SyncReplica
 
 if TYPE_CHECKING:
     from infra.local_stack import LocalStack
@@ -90,32 +91,12 @@ class User:
         return jwt.decode(self.token, options={"verify_signature": False})["sub"]
 
 
-class Replica:
-    """A syncing client's copy: lists and todos by id, changed only by sync pages."""
+class Replica(SyncReplica):
+    """A syncing client's copy, checked against what the user's listings show."""
 
     def __init__(self, user: User) -> None:
+        super().__init__(user.send, user.token)
         self.user = user
-        self.lists: dict[str, dict] = {}
-        self.todos: dict[str, dict] = {}
-        self.cursor: str | None = None
-
-    def pull(self, limit: int = 100) -> list[dict]:
-        pages = []
-        while True:
-            after = f"&cursor={self.cursor}" if self.cursor else ""
-            reply = self.user.call("GET", f"/v2/sync?limit={limit}{after}")
-            assert reply.status == 200, reply.body
-            page = reply.body
-            self.lists.update({todo_list["id"]: todo_list for todo_list in page["lists"]})
-            self.todos.update({todo["id"]: todo for todo in page["todos"]})
-            for list_id in page["deleted"]["lists"]:
-                self.lists.pop(list_id, None)
-            for todo_id in page["deleted"]["todos"]:
-                self.todos.pop(todo_id, None)
-            self.cursor = page["next_cursor"]
-            pages.append(page)
-            if not page["more"]:
-                return pages
 
     def assert_in_step(self) -> None:
         lists, todos = self.user.server_state()

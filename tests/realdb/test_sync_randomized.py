@@ -20,6 +20,7 @@ import pytest
 from tests.realdb.conftest import Handler
 from tests.support.api import bearer
 from tests.support.client import Reply
+from tests.support.sync_replica import SyncReplica
 
 WRITERS = 4
 WRITES_PER_WRITER = 45
@@ -112,42 +113,27 @@ class Writer:
             self.call("DELETE", f"/v2/lists/{list_id}")
 
 
-class Replica:
-    """A syncing client: applies each page, and checks that no page goes backwards."""
+class Replica(SyncReplica):
+    """A syncing client that pulls a few items at a time, and checks that no page goes
+    backwards: nothing it is sent is older than the copy it holds."""
 
     def __init__(self, handler: Handler, token: str, rng: random.Random) -> None:
-        self.handler, self.token, self.rng = handler, token, rng
-        self.lists: dict[str, dict] = {}
-        self.todos: dict[str, dict] = {}
-        self.cursor: str | None = None
+        super().__init__(handler, token)
+        self.rng = rng
         self.pages = 0
 
-    def pull(self) -> None:
-        """Pages, a few items at a time, until the service says there are no more."""
-        while True:
-            limit = self.rng.choice([1, 3, 7, 100])
-            query = f"/v2/sync?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            reply = self.handler("GET", query, headers=bearer(self.token))
-            assert reply.status == 200, reply.body
-            self.apply(reply.body)
-            if not reply.body["more"]:
-                return
+    def pull(self) -> list[dict]:
+        return super().pull(limit=lambda: self.rng.choice([1, 3, 7, 100]))
 
     def apply(self, page: dict) -> None:
         self.pages += 1
         for todo in page["todos"]:
             held = self.todos.get(todo["id"])
             assert held is None or held["updated_at"] <= todo["updated_at"], (held, todo)
-            self.todos[todo["id"]] = todo
         for todo_list in page["lists"]:
             held = self.lists.get(todo_list["id"])
             assert held is None or held["updated_at"] <= todo_list["updated_at"]
-            self.lists[todo_list["id"]] = todo_list
-        for list_id in page["deleted"]["lists"]:
-            self.lists.pop(list_id, None)
-        for todo_id in page["deleted"]["todos"]:
-            self.todos.pop(todo_id, None)
-        self.cursor = page["next_cursor"]
+        super().apply(page)
 
 
 def server_state(handler: Handler, token: str) -> tuple[dict[str, dict], dict[str, dict]]:

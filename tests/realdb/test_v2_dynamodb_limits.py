@@ -16,19 +16,17 @@ from chalicelib.domain.positions import ALPHABET, MAX_LENGTH
 from chalicelib.storage.todo_store import CLEAR_BATCH, REBALANCE_REACH
 from tests.realdb.conftest import Handler
 from tests.support.api import bearer
+from tests.support.sync_replica import SyncReplica
 
 BATCH_GET_KEYS = 100
 
 
-class Client:
+class Client(SyncReplica):
     """One user's calls, and a replica kept by sync."""
 
     def __init__(self, handler: Handler) -> None:
+        super().__init__(handler, handler.new_user())
         self.handler = handler
-        self.token = handler.new_user()
-        self.todos: dict[str, dict] = {}
-        self.lists: dict[str, dict] = {}
-        self.cursor: str | None = None
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         return self.handler(method, path, body, bearer(self.token))
@@ -50,24 +48,6 @@ class Client:
             if reply.body["next_cursor"] is None:
                 return todos
             cursor = f"&cursor={reply.body['next_cursor']}"
-
-    def pull(self, limit: int = 100) -> list[dict]:
-        pages = []
-        while True:
-            after = f"&cursor={self.cursor}" if self.cursor else ""
-            reply = self.call("GET", f"/v2/sync?limit={limit}{after}")
-            assert reply.status == 200, reply.body
-            page = reply.body
-            self.todos.update({todo["id"]: todo for todo in page["todos"]})
-            self.lists.update({todo_list["id"]: todo_list for todo_list in page["lists"]})
-            for todo_id in page["deleted"]["todos"]:
-                self.todos.pop(todo_id, None)
-            for list_id in page["deleted"]["lists"]:
-                self.lists.pop(list_id, None)
-            self.cursor = page["next_cursor"]
-            pages.append(page)
-            if not page["more"]:
-                return pages
 
     def assert_replica_in_step(self) -> None:
         lists = {x["id"]: x for x in self.call("GET", "/v2/lists").body["items"]}

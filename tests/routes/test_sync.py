@@ -12,38 +12,9 @@ from tests.routes.conftest import CallLog
 from tests.routes.test_task_lists import call, new_list, new_todo
 from tests.support.api import V1
 from tests.support.client import in_process
+from tests.support.sync_replica import SyncReplica
 
 DAY_US = 86_400 * 1_000_000
-
-
-class Replica:
-    """What a syncing client holds: lists and todos by id, changed only by sync pages."""
-
-    def __init__(self) -> None:
-        self.lists: dict[str, dict] = {}
-        self.todos: dict[str, dict] = {}
-        self.cursor: str | None = None
-
-    def pull(self, client: Client, token: str, limit: int = 100) -> list[dict]:
-        pages = []
-        while True:
-            query = f"/v2/sync?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            reply = call(client, token, "GET", query)
-            assert reply.status_code == 200, reply.json_body
-            page = reply.json_body
-            self.apply(page)
-            pages.append(page)
-            if not page["more"]:
-                return pages
-
-    def apply(self, page: dict) -> None:
-        self.lists.update({todo_list["id"]: todo_list for todo_list in page["lists"]})
-        self.todos.update({todo["id"]: todo for todo in page["todos"]})
-        for list_id in page["deleted"]["lists"]:
-            self.lists.pop(list_id, None)
-        for todo_id in page["deleted"]["todos"]:
-            self.todos.pop(todo_id, None)
-        self.cursor = page["next_cursor"]
 
 
 def server_state(client: Client, token: str) -> tuple[dict, dict]:
@@ -63,7 +34,7 @@ def server_state(client: Client, token: str) -> tuple[dict, dict]:
     return lists, todos
 
 
-def assert_in_step(replica: Replica, client: Client, token: str) -> None:
+def assert_in_step(replica: SyncReplica, client: Client, token: str) -> None:
     lists, todos = server_state(client, token)
     assert replica.todos == todos
     # The default list exists before anyone writes it; sync sends it once it has been.
@@ -82,14 +53,14 @@ def test_a_sync_from_scratch_pages_through_everything_then_deltas_bring_each_cha
     for n in range(10):
         new_todo(client, token, f"buy {n}", list_id=groceries["id"])
     # WHEN a new client syncs 7 at a time
-    replica = Replica()
-    pages = replica.pull(client, token, limit=7)
+    replica = SyncReplica(in_process(client), token)
+    pages = replica.pull(limit=7)
     # THEN it took several pages and holds exactly what the server holds
     assert len(pages) >= 4
     assert_in_step(replica, client, token)
     assert len(replica.todos) == 25
     # AND with nothing new, a delta is empty
-    (quiet,) = replica.pull(client, token)
+    (quiet,) = replica.pull()
     assert (quiet["todos"], quiet["lists"], quiet["deleted"]) == (
         [],
         [],
@@ -98,8 +69,8 @@ def test_a_sync_from_scratch_pages_through_everything_then_deltas_bring_each_cha
 
 
 def test_every_kind_of_write_reaches_a_syncing_client(client: Client, token: str) -> None:
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     groceries = new_list(client, token, "Groceries")
     milk = new_todo(client, token, "milk", list_id=groceries["id"])
     bread = new_todo(client, token, "bread")
@@ -115,7 +86,7 @@ def test_every_kind_of_write_reaches_a_syncing_client(client: Client, token: str
     assert v1.delete(token, "from the book").status == 200
     eggs = new_todo(client, token, "eggs")
     assert call(client, token, "DELETE", f"/v2/todos/{eggs['id']}").status_code == 204
-    replica.pull(client, token)
+    replica.pull()
     assert_in_step(replica, client, token)
     assert {t["title"] for t in replica.todos.values()} == {"milk", "bread", "book two"}
     assert eggs["id"] not in replica.todos
@@ -124,11 +95,11 @@ def test_every_kind_of_write_reaches_a_syncing_client(client: Client, token: str
 def test_deleting_a_list_sends_tombstones_for_it_and_its_todos(client: Client, token: str) -> None:
     groceries = new_list(client, token, "Groceries")
     milk = new_todo(client, token, "milk", list_id=groceries["id"])
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     assert milk["id"] in replica.todos
     assert call(client, token, "DELETE", f"/v2/lists/{groceries['id']}").status_code == 204
-    pages = replica.pull(client, token)
+    pages = replica.pull()
     assert any(groceries["id"] in page["deleted"]["lists"] for page in pages)
     assert any(milk["id"] in page["deleted"]["todos"] for page in pages)
     assert milk["id"] not in replica.todos
@@ -140,7 +111,7 @@ def test_a_replica_syncing_between_random_writes_always_matches_the_server(
     client: Client, token: str, seed: int
 ) -> None:
     rng = random.Random(seed)  # noqa: S311
-    replica = Replica()
+    replica = SyncReplica(in_process(client), token)
     lists = ["default", new_list(client, token, "Work")["id"]]
     for step in range(40):
         mine = sorted(server_state(client, token)[1].values(), key=lambda t: t["id"])
@@ -165,32 +136,32 @@ def test_a_replica_syncing_between_random_writes_always_matches_the_server(
         elif action == "delete":
             call(client, token, "DELETE", f"/v2/todos/{rng.choice(mine)['id']}")
         else:
-            replica.pull(client, token, limit=rng.choice([3, 100]))
+            replica.pull(limit=rng.choice([3, 100]))
             assert_in_step(replica, client, token)
-    replica.pull(client, token, limit=5)
+    replica.pull(limit=5)
     assert_in_step(replica, client, token)
 
 
 def test_a_delta_with_changes_reads_the_account_the_records_and_the_bodies_once(
     client: Client, token: str, dynamodb_calls: CallLog
 ) -> None:
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     for n in range(5):
         new_todo(client, token, f"t{n}")
     calls = dynamodb_calls.during()
-    replica.pull(client, token)
+    replica.pull()
     assert calls.operations == ["GetItem", "Query", "BatchGetItem"]
     calls = dynamodb_calls.during()
-    replica.pull(client, token)
+    replica.pull()
     assert calls.operations == ["GetItem"]
 
 
 def test_a_cursor_older_than_the_horizon_is_gone_and_a_fresh_sync_works(
     client: Client, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     later = dependencies.now_us() + (HORIZON_DAYS + 1) * DAY_US
     monkeypatch.setattr(dependencies, "now_us", lambda: later)
     dependencies.reset()
@@ -202,8 +173,8 @@ def test_a_cursor_older_than_the_horizon_is_gone_and_a_fresh_sync_works(
 
 
 def test_cursors_are_refused_when_forged_or_from_another_user(client: Client, token: str) -> None:
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     other = V1(in_process(client)).new_user()
     for cursor in ("nonsense", replica.cursor[:-2] + "AA", replica.cursor):
         reply = call(client, other, "GET", f"/v2/sync?cursor={cursor}")
@@ -215,10 +186,10 @@ def test_cursors_are_refused_when_forged_or_from_another_user(client: Client, to
 def test_a_delta_of_exactly_a_full_page_says_nothing_more_follows(
     client: Client, token: str
 ) -> None:
-    replica = Replica()
-    replica.pull(client, token)
+    replica = SyncReplica(in_process(client), token)
+    replica.pull()
     for n in range(100):
         new_todo(client, token, f"t{n}")
-    pages = replica.pull(client, token)
+    pages = replica.pull()
     assert [len(page["todos"]) for page in pages] == [100]
     assert pages[-1]["more"] is False

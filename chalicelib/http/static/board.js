@@ -2,22 +2,11 @@
 // textContent and attribute values, never as HTML.
 
 import { orderButtons } from "./ordering.js";
+import { el } from "./dom.js";
 import { detailsButton, todoMeta } from "./todo_details.js";
 
 const $ = (id) => document.getElementById(id);
 let drawn = "";
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key === "data") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function actionButton(action, todo, label, text, className) {
   const data = { action, id: todo.id, focus: `${action}:${todo.id}` };

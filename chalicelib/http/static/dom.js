@@ -1,4 +1,4 @@
-// The one way the page's newer modules build elements: text only ever goes in
+// The one way the page builds elements: text only ever goes in
 // through textContent and attribute values, never as HTML.
 
 export function el(tag, props = {}, children = []) {
