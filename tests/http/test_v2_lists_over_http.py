@@ -81,11 +81,6 @@ class User:
         assert reply.status == 200, reply.body
         return {todo_list["id"]: todo_list for todo_list in reply.body["items"]}
 
-    def server_state(self) -> tuple[dict[str, dict], dict[str, dict]]:
-        lists = self.lists()
-        todos = {t["id"]: t for list_id in lists for t in self.listing(f"&list_id={list_id}")}
-        return lists, todos
-
     @property
     def user_id(self) -> str:
         return jwt.decode(self.token, options={"verify_signature": False})["sub"]
@@ -96,10 +91,9 @@ class Replica(SyncReplica):
 
     def __init__(self, user: User) -> None:
         super().__init__(user.send, user.token)
-        self.user = user
 
     def assert_in_step(self) -> None:
-        lists, todos = self.user.server_state()
+        lists, todos = self.server_state()
         assert self.todos == todos
         # The default list is sent once it has been written (renamed); until then it is implied.
         unwritten_default = {"default"} - set(self.lists)

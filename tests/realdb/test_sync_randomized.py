@@ -136,23 +136,6 @@ class Replica(SyncReplica):
         super().apply(page)
 
 
-def server_state(handler: Handler, token: str) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Every list, and every todo of every list, as the API shows them."""
-    reply = handler("GET", "/v2/lists", headers=bearer(token))
-    lists = {todo_list["id"]: todo_list for todo_list in reply.body["items"]}
-    todos = {}
-    for list_id in lists:
-        cursor = ""
-        while True:
-            query = f"/v2/todos?list_id={list_id}&limit=100{cursor}"
-            page = handler("GET", query, headers=bearer(token)).body
-            todos.update({todo["id"]: todo for todo in page["items"]})
-            if page["next_cursor"] is None:
-                break
-            cursor = f"&cursor={page['next_cursor']}"
-    return lists, todos
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_a_client_syncing_during_concurrent_writes_ends_with_the_servers_state(
     handler: Handler, seed: int
@@ -187,7 +170,7 @@ def test_a_client_syncing_during_concurrent_writes_ends_with_the_servers_state(
         puller.result()
     replica.pull()
     # THEN the client holds exactly the server's lists and todos
-    lists, todos = server_state(handler, token)
+    lists, todos = replica.server_state()
     assert replica.todos == todos
     assert replica.lists == lists
     assert replica.pages > 10

@@ -50,8 +50,7 @@ class Client(SyncReplica):
             cursor = f"&cursor={reply.body['next_cursor']}"
 
     def assert_replica_in_step(self) -> None:
-        lists = {x["id"]: x for x in self.call("GET", "/v2/lists").body["items"]}
-        todos = {t["id"]: t for list_id in lists for t in self.listing(f"&list_id={list_id}")}
+        lists, todos = self.server_state()
         assert self.todos == todos
         assert self.lists == lists
 

@@ -17,25 +17,8 @@ from tests.support.sync_replica import SyncReplica
 DAY_US = 86_400 * 1_000_000
 
 
-def server_state(client: Client, token: str) -> tuple[dict, dict]:
-    lists = {x["id"]: x for x in call(client, token, "GET", "/v2/lists").json_body["items"]}
-    todos = {}
-    for list_id in lists:
-        cursor = None
-        while True:
-            query = f"/v2/todos?list_id={list_id}&limit=100" + (
-                f"&cursor={cursor}" if cursor else ""
-            )
-            page = call(client, token, "GET", query).json_body
-            todos.update({todo["id"]: todo for todo in page["items"]})
-            cursor = page.get("next_cursor")
-            if not cursor:
-                break
-    return lists, todos
-
-
-def assert_in_step(replica: SyncReplica, client: Client, token: str) -> None:
-    lists, todos = server_state(client, token)
+def assert_in_step(replica: SyncReplica) -> None:
+    lists, todos = replica.server_state()
     assert replica.todos == todos
     # The default list exists before anyone writes it; sync sends it once it has been.
     assert {k: v for k, v in replica.lists.items()} == {
@@ -57,7 +40,7 @@ def test_a_sync_from_scratch_pages_through_everything_then_deltas_bring_each_cha
     pages = replica.pull(limit=7)
     # THEN it took several pages and holds exactly what the server holds
     assert len(pages) >= 4
-    assert_in_step(replica, client, token)
+    assert_in_step(replica)
     assert len(replica.todos) == 25
     # AND with nothing new, a delta is empty
     (quiet,) = replica.pull()
@@ -87,7 +70,7 @@ def test_every_kind_of_write_reaches_a_syncing_client(client: Client, token: str
     eggs = new_todo(client, token, "eggs")
     assert call(client, token, "DELETE", f"/v2/todos/{eggs['id']}").status_code == 204
     replica.pull()
-    assert_in_step(replica, client, token)
+    assert_in_step(replica)
     assert {t["title"] for t in replica.todos.values()} == {"milk", "bread", "book two"}
     assert eggs["id"] not in replica.todos
 
@@ -114,7 +97,7 @@ def test_a_replica_syncing_between_random_writes_always_matches_the_server(
     replica = SyncReplica(in_process(client), token)
     lists = ["default", new_list(client, token, "Work")["id"]]
     for step in range(40):
-        mine = sorted(server_state(client, token)[1].values(), key=lambda t: t["id"])
+        mine = sorted(replica.server_state()[1].values(), key=lambda t: t["id"])
         action = rng.choice(["create", "create", "edit", "move", "delete", "sync"])
         if action == "create" or not mine:
             new_todo(client, token, f"t{step}", list_id=rng.choice(lists))
@@ -137,9 +120,9 @@ def test_a_replica_syncing_between_random_writes_always_matches_the_server(
             call(client, token, "DELETE", f"/v2/todos/{rng.choice(mine)['id']}")
         else:
             replica.pull(limit=rng.choice([3, 100]))
-            assert_in_step(replica, client, token)
+            assert_in_step(replica)
     replica.pull(limit=5)
-    assert_in_step(replica, client, token)
+    assert_in_step(replica)
 
 
 def test_a_delta_with_changes_reads_the_account_the_records_and_the_bodies_once(

@@ -36,3 +36,22 @@ class SyncReplica:
         for todo_id in page["deleted"]["todos"]:
             self.todos.pop(todo_id, None)
         self.cursor = page["next_cursor"]
+
+    def server_state(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """What the server holds, as its listings show it: every list, and every todo of each."""
+        lists = {todo_list["id"]: todo_list for todo_list in self._read("/v2/lists")["items"]}
+        todos = {}
+        for list_id in lists:
+            cursor = ""
+            while True:
+                page = self._read(f"/v2/todos?list_id={list_id}&limit=100{cursor}")
+                todos.update({todo["id"]: todo for todo in page["items"]})
+                if page["next_cursor"] is None:
+                    break
+                cursor = f"&cursor={page['next_cursor']}"
+        return lists, todos
+
+    def _read(self, path: str) -> dict:
+        reply = self.send("GET", path, None, bearer(self.token))
+        assert reply.status == 200, reply.body
+        return reply.body
