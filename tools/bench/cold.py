@@ -10,13 +10,12 @@ process is spawned until it prints its first response, so interpreter
 start-up counts on both sides. Variants run in rotating order, round after
 round, after one warm-up round, and medians are compared, with the median
 of the round-by-round ratios beside them; the child's CPU time (user and
-system, from wait4) is compared too, as it is the figure the machine's
-load moves least. One extra run of
+system, until its first response) is compared too, as it is the figure
+the machine's load moves least. One extra run of
 each with `-X importtime` attributes import time to top-level packages.
 """
 
 import json
-import os
 import subprocess
 import tempfile
 import time
@@ -159,9 +158,7 @@ def run_child(
             if line.startswith(RESULT_PREFIX):
                 elapsed = time.perf_counter() - started
                 result = json.loads(line[len(RESULT_PREFIX) :])
-        # wait4 gives this child's own CPU time, which other processes' load barely moves.
-        _pid, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+        child.wait()
         errors.seek(0)
         stderr = errors.read()
     if result is None or result["status"] != 200:
@@ -169,7 +166,6 @@ def run_child(
     if not (result["origins"]["app"] or "").startswith(str(variant.root)):
         raise RuntimeError(f"the app came from {result['origins']['app']}, not the zip")
     result["stderr"] = stderr
-    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     return elapsed, result
 
 
