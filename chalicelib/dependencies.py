@@ -8,13 +8,14 @@ Tests call reset() so that each test builds them afresh, inside its own
 mocks.
 """
 
+from __future__ import annotations
+
 import time
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.login_backoff import Backoff
 from chalicelib.platform import retries
-from chalicelib.platform.clock import now_ms, now_rfc3339
+from chalicelib.platform.clock import now_ms, now_rfc3339, now_us
 from chalicelib.platform.config import (
     ConfigError,
     Settings,
@@ -24,27 +25,28 @@ from chalicelib.platform.config import (
     signing_keys_ttl_seconds,
 )
 from chalicelib.platform.logs import log_event
-from chalicelib.platform.passwords import Passwords
 from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
-from chalicelib.storage.account_store import AccountStore
-from chalicelib.storage.change_writer import now_us
-from chalicelib.storage.due_pages import DuePager
-from chalicelib.storage.dynamo import Table
-from chalicelib.storage.list_store import ListStore
-from chalicelib.storage.session_store import Lifetimes, SessionStore
-from chalicelib.storage.sync_reader import SyncReader
-from chalicelib.storage.todo_pages import PositionPager
-from chalicelib.storage.todo_store import TodoStore
-from chalicelib.storage.user_store import UserStore
-from chalicelib.use_cases.accounts import Accounts
-from chalicelib.use_cases.arranging import Arranging
-from chalicelib.use_cases.items_by_title import ItemsByTitle
-from chalicelib.use_cases.listing import Listing
-from chalicelib.use_cases.lists import Lists
-from chalicelib.use_cases.sessions import Sessions
-from chalicelib.use_cases.sync import Sync
-from chalicelib.use_cases.todos_by_id import TodosById
+
+# Stores and use cases are imported where they are first built, so that a
+# cold start loads only those its route needs.
+if TYPE_CHECKING:
+    from chalicelib.domain.login_backoff import Backoff
+    from chalicelib.platform.passwords import Passwords
+    from chalicelib.storage.account_store import AccountStore
+    from chalicelib.storage.dynamo import Table
+    from chalicelib.storage.list_store import ListStore
+    from chalicelib.storage.session_store import SessionStore
+    from chalicelib.storage.todo_store import TodoStore
+    from chalicelib.storage.user_store import UserStore
+    from chalicelib.use_cases.accounts import Accounts
+    from chalicelib.use_cases.arranging import Arranging
+    from chalicelib.use_cases.items_by_title import ItemsByTitle
+    from chalicelib.use_cases.listing import Listing
+    from chalicelib.use_cases.lists import Lists
+    from chalicelib.use_cases.sessions import Sessions
+    from chalicelib.use_cases.sync import Sync
+    from chalicelib.use_cases.todos_by_id import TodosById
 
 # Appended to the User-Agent of every AWS call the service makes, so that its
 # calls can be told apart in CloudTrail, and in the tests' recording of calls.
@@ -172,21 +174,29 @@ def _client_config() -> Any:
 
 @cache
 def table() -> Table:
+    from chalicelib.storage.dynamo import Table
+
     return Table(dynamodb_client(), settings().table_name)
 
 
 @cache
 def todo_store() -> TodoStore:
+    from chalicelib.storage.todo_store import TodoStore
+
     return TodoStore(table(), settings().todo_quota)
 
 
 @cache
 def list_store() -> ListStore:
+    from chalicelib.storage.list_store import ListStore
+
     return ListStore(table(), settings().list_quota)
 
 
 @cache
 def user_store() -> UserStore:
+    from chalicelib.storage.user_store import UserStore
+
     return UserStore(table())
 
 
@@ -211,20 +221,28 @@ def _verifier_for(keys: SigningKeys, issuer: str) -> TokenVerifier:
 
 @cache
 def passwords() -> Passwords:
+    from chalicelib.platform.passwords import Passwords
+
     return Passwords()
 
 
 @cache
 def account_store() -> AccountStore:
+    from chalicelib.storage.account_store import AccountStore
+
     return AccountStore(table())
 
 
 @cache
 def accounts() -> Accounts:
+    from chalicelib.use_cases.accounts import Accounts
+
     return Accounts(user_store(), account_store(), passwords(), now_rfc3339, now_ms, backoff())
 
 
 def backoff() -> Backoff:
+    from chalicelib.domain.login_backoff import Backoff
+
     configured = settings()
     return Backoff(
         configured.login_backoff_after,
@@ -235,42 +253,61 @@ def backoff() -> Backoff:
 
 @cache
 def session_store() -> SessionStore:
+    from chalicelib.storage.session_store import Lifetimes, SessionStore
+
     days = settings().refresh_idle_days, settings().refresh_max_days
     return SessionStore(table(), Lifetimes(days[0] * 86_400, days[1] * 86_400))
 
 
 @cache
 def sessions() -> Sessions:
+    from chalicelib.use_cases.sessions import Sessions
+
     return Sessions(session_store(), user_store(), now_ms)
 
 
 @cache
 def items_by_title() -> ItemsByTitle:
+    from chalicelib.use_cases.items_by_title import ItemsByTitle
+
     return ItemsByTitle(todo_store(), now_rfc3339)
 
 
 @cache
 def todos_by_id() -> TodosById:
+    from chalicelib.use_cases.todos_by_id import TodosById
+
     return TodosById(todo_store(), now_rfc3339)
 
 
 @cache
 def listing() -> Listing:
+    from chalicelib.storage.due_pages import DuePager
+    from chalicelib.storage.todo_pages import PositionPager
+    from chalicelib.use_cases.listing import Listing
+
     return Listing(PositionPager(table(), todo_store()), DuePager(table()))
 
 
 @cache
 def arranging() -> Arranging:
+    from chalicelib.use_cases.arranging import Arranging
+
     return Arranging(todo_store(), list_store(), now_rfc3339)
 
 
 @cache
 def lists() -> Lists:
+    from chalicelib.use_cases.lists import Lists
+
     return Lists(list_store(), now_rfc3339)
 
 
 @cache
 def sync() -> Sync:
+    from chalicelib.storage.sync_reader import SyncReader
+    from chalicelib.use_cases.sync import Sync
+
     return Sync(SyncReader(table(), list_store()), now_us)
 
 

@@ -73,6 +73,14 @@ class SignUp:
     password: str
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """What a log-in gives: a username and a password, as typed."""
+
+    username: str
+    password: str
+
+
 def validate_sign_up(username: str, email: str, password: str, name_field: str) -> SignUp:
     problems = [
         problem

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from chalicelib.domain.users import SignUp, User, validate_sign_up
+from chalicelib.domain.users import Credentials, SignUp, User, validate_sign_up
 from chalicelib.http.requests import string_fields
 from chalicelib.http.todo_json import reject_unknown_fields
-from chalicelib.use_cases.accounts import Credentials
 
 
 def parse_sign_up(body: dict[str, Any], name_field: str, *, strict: bool) -> SignUp:

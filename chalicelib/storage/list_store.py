@@ -20,8 +20,9 @@ from chalicelib.domain.errors import NotFound, PreconditionFailed
 from chalicelib.domain.lists import DEFAULT_LIST_ID, TodoList, default_list
 from chalicelib.domain.todos import STALE_VERSION
 from chalicelib.domain.users import Caller
+from chalicelib.platform.clock import now_us
 from chalicelib.storage.account_checks import Counted
-from chalicelib.storage.change_writer import ChangeWriter, now_us
+from chalicelib.storage.change_writer import ChangeWriter
 from chalicelib.storage.changes import LIST, TODO, Change
 from chalicelib.storage.dynamo import Cancelled, Item, Table, n, s
 from chalicelib.storage.list_keys import LIST_PREFIX, list_from_item, list_item, list_key

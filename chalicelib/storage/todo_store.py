@@ -15,14 +15,9 @@ from chalicelib.domain.lists import DEFAULT_LIST_ID
 from chalicelib.domain.positions import MAX_LENGTH, between, spread
 from chalicelib.domain.todos import STALE_VERSION, Expected, Status, Todo
 from chalicelib.domain.users import Caller
+from chalicelib.platform.clock import now_us
 from chalicelib.storage.account_checks import Counted
-from chalicelib.storage.change_writer import (
-    AlreadyWritten,
-    ChangeWriter,
-    Retry,
-    Writes,
-    now_us,
-)
+from chalicelib.storage.change_writer import AlreadyWritten, ChangeWriter, Retry, Writes
 from chalicelib.storage.changes import TODO, Change, Moved
 from chalicelib.storage.dynamo import Cancelled, Item, Table, n, s
 from chalicelib.storage.list_keys import list_key

@@ -1,27 +1,26 @@
 """Sign-up, log-in, and what a user does with their own account."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.errors import Conflict, SessionEnded, TooManyAttempts, Unauthenticated
 from chalicelib.domain.ids import new_user_id
 from chalicelib.domain.login_backoff import Backoff
-from chalicelib.domain.users import Caller, SignUp, User, validate_password
+from chalicelib.domain.users import Caller, Credentials, SignUp, User, validate_password
 from chalicelib.platform import logs, metrics
 from chalicelib.platform.clock import Clock
-from chalicelib.platform.passwords import Passwords
-from chalicelib.storage.account_store import AccountStore
-from chalicelib.storage.user_store import Credentials as StoredCredentials
-from chalicelib.storage.user_store import UserStore
+
+# Only named in annotations: the routes that parse credentials need not load the stores.
+if TYPE_CHECKING:
+    from chalicelib.platform.passwords import Passwords
+    from chalicelib.storage.account_store import AccountStore
+    from chalicelib.storage.user_store import Credentials as StoredCredentials
+    from chalicelib.storage.user_store import UserStore
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
 DEFAULT_BACKOFF = Backoff()
-
-
-@dataclass(frozen=True)
-class Credentials:
-    username: str
-    password: str
 
 
 class Accounts:

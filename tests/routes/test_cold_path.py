@@ -23,6 +23,10 @@ HEAVY = {
     "argon2": "argon2",
     "static files": "chalicelib.http.static_files",
     "OpenAPI document": "chalicelib.http.openapi",
+    "list pagers": "chalicelib.use_cases.listing",
+    "sync reader": "chalicelib.use_cases.sync",
+    "account use cases": "chalicelib.use_cases.accounts",
+    "cookie parser": "http.cookies",
 }
 SCRIPT = r"""
 import json, sys, types
@@ -84,7 +88,7 @@ def loaded_heavy(report: dict) -> set[str]:
     return found | ({"JWKS client"} if report["jwks_client_loaded"] else set())
 
 
-def test_reading_a_todo_cold_loads_no_argon2_static_files_openapi_or_jwks_client(
+def test_reading_a_todo_cold_loads_nothing_its_route_does_not_need(
     database: str,
 ) -> None:
     todo_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
@@ -103,4 +107,14 @@ def test_logging_in_cold_loads_argon2_which_is_how_the_check_can_fail(database: 
     body = json.dumps({"username": "nobody", "password": "correct horse battery"})
     report = cold_request(database, "POST", "/v2/auth/token", "/v2/auth/token", body=body)
     assert report["status"] == 401
-    assert loaded_heavy(report) == {"argon2"}
+    assert loaded_heavy(report) == {"argon2", "account use cases"}
+
+
+def test_listing_and_syncing_cold_load_their_own_modules_which_is_how_the_check_can_fail(
+    database: str,
+) -> None:
+    listed = cold_request(database, "GET", "/v2/todos", "/v2/todos")
+    synced = cold_request(database, "GET", "/v2/sync", "/v2/sync")
+    assert listed["status"] == synced["status"] == 200
+    assert loaded_heavy(listed) == {"list pagers"}
+    assert loaded_heavy(synced) == {"sync reader", "list pagers"}  # its page size is a list's

@@ -12,9 +12,9 @@ from chalicelib.domain.errors import (
     Unauthenticated,
 )
 from chalicelib.domain.todos import Expected, Status, Todo, TodoCreate, TodoPatch, apply
-from chalicelib.domain.users import Caller, SignUp, User
+from chalicelib.domain.users import Caller, Credentials, SignUp, User
 from chalicelib.platform.passwords import Passwords
-from chalicelib.use_cases.accounts import Accounts, Credentials
+from chalicelib.use_cases.accounts import Accounts
 from chalicelib.use_cases.items_by_title import ItemsByTitle
 from chalicelib.use_cases.todos_by_id import TodosById
 from tests.support.memory_store import (
