@@ -14,9 +14,15 @@ from chalicelib.http.problems import (
     is_chalice_error,
 )
 from chalicelib.platform import logs, retries
+from chalicelib.platform.start_up import first_request_without_collector
 
 
 def handle_request(request: Request, get_response) -> Response:
+    with first_request_without_collector():
+        return _handle(request, get_response)
+
+
+def _handle(request: Request, get_response) -> Response:
     started = time.perf_counter()
     request_id = _request_id(request)
     logs.request_id.set(request_id)

@@ -29,7 +29,7 @@ HEAVY = {
     "cookie parser": "http.cookies",
 }
 SCRIPT = r"""
-import json, sys, types
+import gc, json, sys, types
 from app import app
 from chalicelib.platform.tokens import issue_token
 
@@ -51,6 +51,8 @@ print(json.dumps({
     "status": status,
     "modules": sorted(sys.modules),
     "jwks_client_loaded": jwks is not None and type(jwks).__name__ != "_StandIn",
+    "collector_enabled": gc.isenabled(),
+    "frozen_objects": gc.get_freeze_count(),
 }))
 """
 
@@ -118,3 +120,15 @@ def test_listing_and_syncing_cold_load_their_own_modules_which_is_how_the_check_
     assert listed["status"] == synced["status"] == 200
     assert loaded_heavy(listed) == {"list pagers"}
     assert loaded_heavy(synced) == {"sync reader", "list pagers"}  # its page size is a list's
+
+
+def test_the_first_request_ends_with_the_collector_on_and_what_it_built_frozen(
+    database: str,
+) -> None:
+    todo_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+    report = cold_request(
+        database, "GET", f"/v2/todos/{todo_id}", "/v2/todos/{todo_id}", params={"todo_id": todo_id}
+    )
+    assert report["collector_enabled"] is True
+    # The modules, the app and the DynamoDB client: far more than a bare interpreter has.
+    assert report["frozen_objects"] > 50_000
