@@ -134,12 +134,14 @@ from the cycles of the warm table above, run on the revision's own `app` in
 a process of its own, with a board of nine items so the v2 list reads ten;
 the two revisions' processes alternate round after round on one embedded
 DynamoDB, a table each. The after/before ratio is the median of the rounds'
-own ratios, shown with the middle half of them: processes differ by several
-percent even with the same code, so a ratio within the spread of the floor
-routes, which run the same code on both sides, is no change. Cold start is
-the section above's, with each revision's own zip beside the floor. Both
-revisions must pin the library versions this virtualenv has installed; the
-tool stops and names any that differ."""
+own ratios, shown with the middle half of them. The floor routes run the
+same code on both sides, between the revision's routes, so their ratios show
+the noise and the revision's weight on what runs after its routes (CPU
+caches, the garbage collector); a route's ratio within their spread is no
+change of its own code. Cold start is the section above's, with each
+revision's own zip beside the floor. Both revisions must pin the library
+versions this virtualenv has installed; the tool stops and names any that
+differ."""
 
 HOW_TO_READ = """## How to read these figures
 

@@ -200,10 +200,11 @@ def report(before: Revision, after: Revision, cold: dict[str, ColdResult], loads
             f"cache of verified tokens answers it from there (`{CACHE_HIT_ROUTE}`, the usual "
             "case); the miss row presents a token that process has not seen, so it pays the "
             "full verification, as a client's first request to a container does. The floor "
-            "rows run the same code in both processes: a ratio away from 1.00x there is the "
-            "load falling unevenly, or the revision's effect on the whole process. The last "
-            "column shows how far the rounds' ratios spread: a ratio inside the floors' "
-            "spread is no change.",
+            "rows run the same code in both processes, between the revision's routes: a ratio "
+            "away from 1.00x there is noise, or the revision's routes weighing on what runs "
+            "after them (CPU caches, the garbage collector). The last column shows how far "
+            "the rounds' ratios spread; a route's ratio within the floors' spread is no "
+            "change of that route's own code.",
         ]
     )
 
