@@ -14,7 +14,7 @@ export PYTHON
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-unit lint format load bench screenshot package deploy destroy url logs smoke rotate-secret emulate emulate-stop clean
+.PHONY: help venv run test test-unit lint format load bench compare screenshot package deploy destroy url logs smoke rotate-secret emulate emulate-stop clean
 
 # Before anything slow, one line and a stop: PYTHON too old or missing, or (for
 # run) PORT taken. `help` and `clean` need no Python.
@@ -58,6 +58,10 @@ load: venv ## Locust, headless, a fixed number of requests to make run's server;
 
 bench: venv ## measure against the floors and rewrite docs/PERFORMANCE.md; BENCH_ARGS=--help
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+compare: venv ## BEFORE=<rev> [AFTER=HEAD]: warm own time and cold start of two revisions; COMPARE_ARGS=--help
+	@test -n "$(BEFORE)" || { echo "usage: make compare BEFORE=<rev> [AFTER=<rev>]" >&2; exit 2; }
+	$(BIN)/python -m tools.bench.revisions '$(BEFORE)' '$(or $(AFTER),HEAD)' $(COMPARE_ARGS)
 
 screenshot: venv ## docs/screenshot.png, the README's picture of the page, in Debian's Chromium
 	$(BIN)/python -m tools.screenshot

@@ -62,29 +62,39 @@ class ColdResult:
     def cpu_median(self) -> float:
         return median(self.cpu_seconds)
 
-    def paired_ratio(self, floor: "ColdResult") -> float:
+    def paired_ratio(self, floor: "ColdResult", cpu: bool = False) -> float:
         """The median of this variant's time over the floor's, round by round: a round runs
-        its variants one after another, so a change of load between rounds cancels out."""
-        pairs = zip(self.seconds, floor.seconds, strict=True)
-        return median([mine / theirs for mine, theirs in pairs])
+        its variants one after another, so a change of load between rounds cancels out.
+        Wall time, or with `cpu` the child's CPU time."""
+        mine, theirs = (
+            (self.cpu_seconds, floor.cpu_seconds) if cpu else (self.seconds, floor.seconds)
+        )
+        return median([m / t for m, t in zip(mine, theirs, strict=True)])
 
 
 def variants(
     roots: TaskRoots, env: dict[str, str], todo_id: str, floor_id: str, token: str
 ) -> dict[str, Variant]:
-    floor_path = f"/floor/items/{floor_id}"
-    floor_event = api_event(
-        "GET", "/floor/items/{item_id}", floor_path, path_params={"item_id": floor_id}
-    )
-    path = f"/v2/todos/{todo_id}"
-    ours_event = api_event(
-        "GET", "/v2/todos/{todo_id}", path, path_params={"todo_id": todo_id}, headers=bearer(token)
-    )
+    ours_event = todo_event(todo_id, token)
     return {
-        FLOOR: Variant(roots.floor, lambda_env(roots.floor, env), floor_event),
+        FLOOR: floor_variant(roots, env, floor_id),
         OURS: Variant(roots.ours, lambda_env(roots.ours, env), ours_event),
         OURS_DEPLOYED: Variant(roots.ours, secret_env(roots.ours, env), ours_event),
     }
+
+
+def floor_variant(roots: TaskRoots, env: dict[str, str], floor_id: str) -> Variant:
+    path = f"/floor/items/{floor_id}"
+    event = api_event("GET", "/floor/items/{item_id}", path, path_params={"item_id": floor_id})
+    return Variant(roots.floor, lambda_env(roots.floor, env), event)
+
+
+def todo_event(todo_id: str, token: str) -> dict[str, Any]:
+    """`GET /v2/todos/{id}` with a bearer token: what the service's cold start answers."""
+    path = f"/v2/todos/{todo_id}"
+    return api_event(
+        "GET", "/v2/todos/{todo_id}", path, path_params={"todo_id": todo_id}, headers=bearer(token)
+    )
 
 
 def lambda_env(root: Path, env: dict[str, str]) -> dict[str, str]:
@@ -121,6 +131,16 @@ def measure_cold_start(
     rounds: int,
 ) -> dict[str, ColdResult]:
     chosen = variants(roots, env, todo_id, floor_id, token)
+    results = measure_variants(chosen, roots, rounds)
+    for name, variant in chosen.items():
+        results[name].heavy = heaviest_packages(variant, roots)
+    return results
+
+
+def measure_variants(
+    chosen: dict[str, Variant], roots: TaskRoots, rounds: int
+) -> dict[str, ColdResult]:
+    """Each variant's cold start, `rounds` times after a warm-up round, in rotating order."""
     results = {name: ColdResult() for name in chosen}
     names = list(chosen)
     for round_number in range(rounds + 1):
@@ -133,8 +153,6 @@ def measure_cold_start(
             results[name].cpu_seconds.append(result["cpu_s"])
             results[name].import_seconds.append(result["import_s"])
             results[name].modules = result["modules"]
-    for name, variant in chosen.items():
-        results[name].heavy = heaviest_packages(variant, roots)
     return results
 
 

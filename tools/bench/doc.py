@@ -47,6 +47,7 @@ def render(figures: dict[str, Any], load_text: str) -> str:
         "## The v1 list at the quota\n\n" + quota_list_section(figures["quota_list"]),
         "## v2 task routes against their floors\n\n" + tasks.section(figures["tasks"]),
         "## Where warm requests spend their time\n\n" + hotspot_section(figures["profile"]),
+        doc_text.REVISIONS,
         doc_text.HOW_TO_READ,
         f"## Load test\n\n{doc_text.LOAD_BOUNDS}\n\n{LOAD_BEGIN}\n{load_text}\n{LOAD_END}",
         f"_This benchmark run took {figures['elapsed']:.0f} s, with {settings}._",

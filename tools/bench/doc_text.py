@@ -125,6 +125,27 @@ CALLS_TEXT = """Counted, not timed, on the last measured request of each route, 
 items on the board (four while a cycle's own item exists). Items read counts
 the `Items` and `Item` in DynamoDB's replies."""
 
+REVISIONS = """## Before and after two revisions
+
+`make bench` measures one revision against its floors. To see what a change
+did, `make compare BEFORE=<rev> AFTER=<rev>`
+(`python -m tools.bench.revisions`) measures two git revisions side by side
+in one run and prints their figures with the machine's load at the start and
+the end; it writes nothing here. Each revision is exported with `git archive`
+and packaged by its own `infra/package.py`. Its warm own time per route comes
+from the cycles of the warm table above, run on the revision's own `app` in
+a process of its own, with a board of nine items so the v2 list reads ten;
+the two revisions' processes alternate round after round on one embedded
+DynamoDB, a table each. The after/before ratio is the median of the rounds'
+own ratios, shown with the middle half of them. The floor routes run the
+same code on both sides, between the revision's routes, so their ratios show
+the noise and the revision's weight on what runs after its routes (CPU
+caches, the garbage collector); a route's ratio within their spread is no
+change of its own code. Cold start is the section above's, with each
+revision's own zip beside the floor. Both revisions must pin the library
+versions this virtualenv has installed; the tool stops and names any that
+differ."""
+
 HOW_TO_READ = """## How to read these figures
 
 - **Ratio** is ours divided by the floor measured in the same run. 1.00x

@@ -28,7 +28,6 @@ from infra.dev_stack import PROJECT_DIR
 from infra.package import compile_tree
 
 ZIP = PROJECT_DIR / "out" / "dev" / "deployment.zip"
-TEMPLATE = ZIP.with_name("sam.json")
 FLOOR_SOURCE = Path(__file__).with_name("floor.py")
 RUNTIME_PROVIDES = "boto3"  # and, through its requirements, botocore and the rest
 
@@ -46,23 +45,32 @@ class TaskRoots:
 def unpacked(zip_path: Path = ZIP) -> Iterator[TaskRoots]:
     with tempfile.TemporaryDirectory(prefix="bench-lambda-") as scratch:
         base = Path(scratch)
-        ours = _unpack(zip_path, base / "ours")
+        ours = unpack(zip_path, base / "ours")
         floor = _floor_root(zip_path, base / "floor")
         runtime = link_runtime_libraries(base / "runtime")
-        for root in (ours, floor):
-            _set_writable(root, False)
-        try:
-            yield TaskRoots(ours, floor, runtime, *_function())
-        finally:
-            for root in (ours, floor):
-                _set_writable(root, True)  # so that the scratch folder can go
+        with read_only(ours, floor):
+            yield TaskRoots(ours, floor, runtime, *function_of(zip_path))
 
 
-def _function() -> tuple[str, str]:
-    """The function's handler, and an interpreter of its runtime's Python version."""
-    if not TEMPLATE.exists():
+@contextmanager
+def read_only(*roots: Path) -> Iterator[None]:
+    """The folders made read-only, as /var/task is, and writable again afterwards."""
+    for root in roots:
+        _set_writable(root, False)
+    try:
+        yield
+    finally:
+        for root in roots:
+            _set_writable(root, True)  # so that the scratch folder can go
+
+
+def function_of(zip_path: Path) -> tuple[str, str]:
+    """The handler of the function that ships `zip_path` (the sam.json beside it names it),
+    and an interpreter of its runtime's Python version."""
+    template = zip_path.with_name("sam.json")
+    if not template.exists():
         return "app.app", sys._base_executable
-    resources = json.loads(TEMPLATE.read_text())["Resources"]
+    resources = json.loads(template.read_text())["Resources"]
     functions = [r for r in resources.values() if r["Type"] == "AWS::Serverless::Function"]
     properties = functions[0]["Properties"]
     version = properties["Runtime"].removeprefix("python")
@@ -74,7 +82,7 @@ def _function() -> tuple[str, str]:
     return properties["Handler"], python
 
 
-def _unpack(zip_path: Path, root: Path) -> Path:
+def unpack(zip_path: Path, root: Path) -> Path:
     root.mkdir()
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(root)
