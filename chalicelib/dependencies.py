@@ -10,7 +10,7 @@ mocks.
 
 import time
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.login_backoff import Backoff
 from chalicelib.platform import retries
@@ -24,7 +24,6 @@ from chalicelib.platform.config import (
     signing_keys_ttl_seconds,
 )
 from chalicelib.platform.logs import log_event
-from chalicelib.platform.passwords import Passwords
 from chalicelib.platform.signing_keys import SigningKey, SigningKeys
 from chalicelib.platform.tokens import TokenIssuer, TokenVerifier
 from chalicelib.storage.account_store import AccountStore
@@ -45,6 +44,9 @@ from chalicelib.use_cases.lists import Lists
 from chalicelib.use_cases.sessions import Sessions
 from chalicelib.use_cases.sync import Sync
 from chalicelib.use_cases.todos_by_id import TodosById
+
+if TYPE_CHECKING:  # imported by passwords(), which only the account routes call
+    from chalicelib.platform.passwords import Passwords
 
 # Appended to the User-Agent of every AWS call the service makes, so that its
 # calls can be told apart in CloudTrail, and in the tests' recording of calls.
@@ -210,7 +212,9 @@ def _verifier_for(keys: SigningKeys, issuer: str) -> TokenVerifier:
 
 
 @cache
-def passwords() -> Passwords:
+def passwords() -> "Passwords":
+    from chalicelib.platform.passwords import Passwords
+
     return Passwords()
 
 

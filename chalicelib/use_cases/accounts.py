@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.errors import Conflict, SessionEnded, TooManyAttempts, Unauthenticated
 from chalicelib.domain.ids import new_user_id
@@ -9,10 +10,12 @@ from chalicelib.domain.login_backoff import Backoff
 from chalicelib.domain.users import Caller, SignUp, User, validate_password
 from chalicelib.platform import logs, metrics
 from chalicelib.platform.clock import Clock
-from chalicelib.platform.passwords import Passwords
 from chalicelib.storage.account_store import AccountStore
 from chalicelib.storage.user_store import Credentials as StoredCredentials
 from chalicelib.storage.user_store import UserStore
+
+if TYPE_CHECKING:  # loaded by dependencies.passwords(), on the account routes only
+    from chalicelib.platform.passwords import Passwords
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
 DEFAULT_BACKOFF = Backoff()
@@ -29,7 +32,7 @@ class Accounts:
         self,
         users: UserStore,
         accounts: AccountStore,
-        passwords: Passwords,
+        passwords: "Passwords",
         clock: Clock,
         now_ms: Callable[[], int],
         backoff: Backoff = DEFAULT_BACKOFF,

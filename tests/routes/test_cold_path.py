@@ -20,7 +20,7 @@ from tests.support.values import TEST_SECRET
 PROJECT = Path(__file__).resolve().parents[2]
 COLD_TABLE = "todo-cold-path"
 HEAVY = {
-    "argon2": "argon2",
+    "password hashing": "chalicelib.platform.passwords",
     "static files": "chalicelib.http.static_files",
     "OpenAPI document": "chalicelib.http.openapi",
 }
@@ -84,7 +84,7 @@ def loaded_heavy(report: dict) -> set[str]:
     return found | ({"JWKS client"} if report["jwks_client_loaded"] else set())
 
 
-def test_reading_a_todo_cold_loads_no_argon2_static_files_openapi_or_jwks_client(
+def test_reading_a_todo_cold_loads_no_password_hashing_static_files_openapi_or_jwks_client(
     database: str,
 ) -> None:
     todo_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
@@ -99,8 +99,10 @@ def test_reading_a_todo_cold_loads_no_argon2_static_files_openapi_or_jwks_client
     assert loaded_heavy(report) == set()
 
 
-def test_logging_in_cold_loads_argon2_which_is_how_the_check_can_fail(database: str) -> None:
+def test_logging_in_cold_loads_password_hashing_which_is_how_the_check_can_fail(
+    database: str,
+) -> None:
     body = json.dumps({"username": "nobody", "password": "correct horse battery"})
     report = cold_request(database, "POST", "/v2/auth/token", "/v2/auth/token", body=body)
     assert report["status"] == 401
-    assert loaded_heavy(report) == {"argon2"}
+    assert loaded_heavy(report) == {"password hashing"}
