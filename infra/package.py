@@ -9,7 +9,6 @@ wheels on the first run (Chalice caches them in .chalice/deployments/).
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,18 +41,10 @@ def package(stage: str, out_dir: Path) -> Path:
     return template_file
 
 
-# argon2-cffi's bindings are compiled ahead of time: at run time they load
-# only cffi's compiled backend (_cffi_backend), never the cffi package, which
-# with pycparser exists to build bindings. Both stay out of the zip (about
-# 160 KB, over a third of it). Nor does anything import argon2's command line,
-# PyJWT's help or its JWKS client (chalicelib/platform/jwt_import.py keeps
-# PyJWT from loading the client; building one in the zip fails, saying it is
-# missing), or read the type markers.
+# Nothing imports PyJWT's help or its JWKS client (chalicelib/platform/jwt_import.py
+# keeps PyJWT from loading the client; building one in the zip fails, saying
+# it is missing), or reads the type markers.
 UNUSED_AT_RUN_TIME = (
-    "cffi/",
-    "pycparser/",
-    "pycparser-",
-    "argon2/__main__.py",
     "jwt/help.py",
     "jwt/jwks_client.py",
     "jwt/jwk_set_cache.py",
@@ -78,7 +69,6 @@ def prune_zip(zip_path: Path) -> None:
             kept = [i for i in source.infolist() if _needed_at_run_time(i.filename)]
             source.extractall(tree, members=kept)
         compile_tree(tree)
-        strip_shared_objects(tree)
         rewritten = zip_path.with_suffix(".tmp")
         with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
             for info in kept:
@@ -101,23 +91,6 @@ def compile_tree(tree: Path) -> None:
     subprocess.run(command, check=True)
     for source in tree.rglob("*.py"):
         source.unlink()
-
-
-# The strip that reads each ELF machine (e_machine): this machine's own, and
-# Debian's cross binutils for arm64 (binutils-aarch64-linux-gnu).
-STRIPS = {
-    b"\x3e\x00": ("x86_64-linux-gnu-strip", "strip"),
-    b"\xb7\x00": ("aarch64-linux-gnu-strip",),
-}
-
-
-def strip_shared_objects(tree: Path) -> None:
-    """Drop the symbol tables native modules carry for debuggers; loading never reads them."""
-    for shared in tree.rglob("*.so"):
-        names = STRIPS.get(shared.read_bytes()[18:20], ())
-        strip = next(filter(None, map(shutil.which, names)), None)
-        if strip:  # best effort: a strip for another architecture leaves the file as it was
-            subprocess.run([strip, "--strip-unneeded", str(shared)], capture_output=True)
 
 
 def _needed_at_run_time(name: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 LOAD_BEGIN = "<!-- load:begin -->"
 LOAD_END = "<!-- load:end -->"
-LIBRARIES = ("chalice", "boto3", "moto", "PyJWT", "argon2-cffi")
+LIBRARIES = ("chalice", "boto3", "moto", "PyJWT")
 NO_LOAD_YET = "No load-test figures recorded yet: run `make load LOAD_ARGS=--record`."
 
 

@@ -3,8 +3,8 @@
 One moto mock serves the whole package, and each test gets a table of its
 own in it: creating one costs about 3 ms, where starting moto costs 120 ms,
 and a shared table would grow until every TransactWriteItems, which moto
-runs on a deep copy of all its tables, slowed every test. argon2 runs at
-the cheapest cost it allows here, except where a test asks for the real one
+runs on a deep copy of all its tables, slowed every test. scrypt runs at
+a token cost here, except where a test asks for the real one
 (owasp_passwords); the service itself only ever uses the real one.
 """
 
@@ -25,7 +25,7 @@ from tests.support.api import V1
 from tests.support.client import in_process
 from tests.support.values import TEST_SECRET, unique
 
-CHEAP_PASSWORDS = Passwords(time_cost=1, memory_cost_kib=8, parallelism=1)
+CHEAP_PASSWORDS = Passwords(log2_n=4, block_size=1, parallelism=1)
 
 
 @pytest.fixture(scope="package")
@@ -75,7 +75,7 @@ def stage_settings(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
 
 @pytest.fixture
 def owasp_passwords(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The service's real argon2 cost, for the tests about it."""
+    """The service's real scrypt cost, for the tests about it."""
     monkeypatch.setattr(dependencies, "passwords", Passwords)
     dependencies.reset()
     yield

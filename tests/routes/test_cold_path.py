@@ -20,7 +20,7 @@ from tests.support.values import TEST_SECRET
 PROJECT = Path(__file__).resolve().parents[2]
 COLD_TABLE = "todo-cold-path"
 HEAVY = {
-    "argon2": "argon2",
+    "password hashing": "chalicelib.platform.passwords",
     "static files": "chalicelib.http.static_files",
     "OpenAPI document": "chalicelib.http.openapi",
     "list pagers": "chalicelib.use_cases.listing",
@@ -105,11 +105,13 @@ def test_reading_a_todo_cold_loads_nothing_its_route_does_not_need(
     assert loaded_heavy(report) == set()
 
 
-def test_logging_in_cold_loads_argon2_which_is_how_the_check_can_fail(database: str) -> None:
+def test_logging_in_cold_loads_password_hashing_which_is_how_the_check_can_fail(
+    database: str,
+) -> None:
     body = json.dumps({"username": "nobody", "password": "correct horse battery"})
     report = cold_request(database, "POST", "/v2/auth/token", "/v2/auth/token", body=body)
     assert report["status"] == 401
-    assert loaded_heavy(report) == {"argon2", "account use cases"}
+    assert loaded_heavy(report) == {"password hashing", "account use cases"}
 
 
 def test_listing_and_syncing_cold_load_their_own_modules_which_is_how_the_check_can_fail(

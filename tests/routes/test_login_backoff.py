@@ -4,6 +4,7 @@ The stage's numbers are shortened here (LOGIN_BACKOFF_*), and the service's
 clock is the `now` fixture's, which the tests move on by hand.
 """
 
+import hashlib
 from collections.abc import Callable
 
 import argon2
@@ -17,7 +18,7 @@ from chalicelib.storage.user_keys import login_key
 from tests.routes.conftest import CallLog, post_json, sign_up
 from tests.routes.test_metrics import counted
 from tests.support.api import credentials
-from tests.support.values import unique
+from tests.support.values import PASSWORD, unique
 
 DAY_MS = 86_400_000
 LOGIN_PATHS = ("/v1/auth/login", "/v2/auth/token")
@@ -33,17 +34,17 @@ def backoff(stage_settings: Callable[..., None], now: list[int]) -> list[int]:
 
 
 @pytest.fixture
-def argon2_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every hash argon2 verifies a password against, in order."""
-    checked: list[str] = []
-    real_verify = argon2.PasswordHasher.verify
+def scrypt_runs(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The salt of every scrypt run, in order: one per password hashed or checked."""
+    salts: list[bytes] = []
+    real_scrypt = hashlib.scrypt
 
-    def spy(hasher: argon2.PasswordHasher, encoded: str, password: str) -> bool:
-        checked.append(encoded)
-        return real_verify(hasher, encoded, password)
+    def spy(password: bytes, *, salt: bytes, **cost: int) -> bytes:
+        salts.append(salt)
+        return real_scrypt(password, salt=salt, **cost)
 
-    monkeypatch.setattr(argon2.PasswordHasher, "verify", spy)
-    return checked
+    monkeypatch.setattr(hashlib, "scrypt", spy)
+    return salts
 
 
 def log_in(client: Client, name: str, password: str | None = None, path: str = LOGIN_PATHS[0]):
@@ -75,20 +76,20 @@ def test_failures_past_the_threshold_back_off_1_2_4_seconds_up_to_the_cap(
     assert waits == [1, 2, 4, 4]
 
 
-def test_during_a_back_off_even_the_right_password_is_429_and_argon2_is_not_called(
-    client: Client, backoff: list[int], argon2_checks: list[str]
+def test_during_a_back_off_even_the_right_password_is_429_and_scrypt_is_not_run(
+    client: Client, backoff: list[int], scrypt_runs: list[bytes]
 ) -> None:
     name = sign_up(client)
     wrong(client, name, 3)
-    argon2_checks.clear()
+    scrypt_runs.clear()
     refused = log_in(client, name)
     assert refused.status_code == 429
     assert refused.json_body["type"] == "/problems/too-many-requests"
     assert refused.headers["Retry-After"] == "1"
-    assert argon2_checks == []
+    assert scrypt_runs == []
     after_waiting(backoff, 1)
     assert log_in(client, name).status_code == 200
-    assert len(argon2_checks) == 1
+    assert len(scrypt_runs) == 1
 
 
 def test_the_retry_after_counts_down_and_never_says_zero(
@@ -140,14 +141,14 @@ def test_v1_login_and_v2_token_share_the_count(client: Client, backoff: list[int
 
 
 def test_an_unknown_name_costs_what_a_known_one_does_failing_and_backing_off(
-    client: Client, backoff: list[int], dynamodb_calls: CallLog, argon2_checks: list[str]
+    client: Client, backoff: list[int], dynamodb_calls: CallLog, scrypt_runs: list[bytes]
 ) -> None:
     calls = {}
     for label, name in (("known", sign_up(client)), ("unknown", unique())):
         dynamodb_calls.during()
-        argon2_checks.clear()
+        scrypt_runs.clear()
         statuses = wrong(client, name, 4)
-        calls[label] = (statuses, list(dynamodb_calls.operations), len(argon2_checks))
+        calls[label] = (statuses, list(dynamodb_calls.operations), len(scrypt_runs))
     failure = ["GetItem", "UpdateItem"]
     expected = ([401] * 3 + [429], failure * 3 + ["GetItem"], 3)
     assert calls["known"] == calls["unknown"] == expected
@@ -199,8 +200,8 @@ def test_refused_logins_are_counted_as_lockouts(
 def test_a_hash_made_with_older_parameters_is_upgraded_at_the_next_login_only(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a user whose hash was made with weaker argon2 parameters than today's
-    weaker, today = Passwords(1, 8, 1), Passwords(2, 16, 1)
+    # GIVEN a user whose hash was made with weaker scrypt parameters than today's
+    weaker, today = Passwords(4, 1, 1), Passwords(5, 1, 1)
     monkeypatch.setattr(dependencies, "passwords", lambda: weaker)
     dependencies.reset()
     name = sign_up(client)
@@ -218,3 +219,27 @@ def test_a_hash_made_with_older_parameters_is_upgraded_at_the_next_login_only(
     assert not today.needs_rehash(stored)
     assert weaker.needs_rehash(stored)
     assert operations == ["GetItem", "UpdateItem", "GetItem"]
+
+
+@pytest.mark.parametrize("path", LOGIN_PATHS)
+def test_an_argon2_hash_from_before_scrypt_logs_in_and_is_stored_again_as_scrypt(
+    client: Client, dynamodb_calls: CallLog, path: str
+) -> None:
+    # GIVEN an account whose stored hash was made with argon2id, as before scrypt
+    name = sign_up(client)
+    legacy = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    dependencies.table().update_item(
+        Key=login_key(name),
+        UpdateExpression="SET password_hash = :legacy",
+        ExpressionAttributeValues={":legacy": {"S": legacy}},
+    )
+    # WHEN they log in, with argon2 installed, and then again
+    dynamodb_calls.during()
+    assert log_in(client, name, path=path).status_code == 200
+    assert log_in(client, name, path=path).status_code == 200
+    # THEN the first login replaced the hash with a scrypt one at the service's cost
+    stored = dependencies.table().get_item(Key=login_key(name))["Item"]["password_hash"]["S"]
+    assert stored.startswith("$scrypt$")
+    assert not dependencies.passwords().needs_rehash(stored)
+    assert dependencies.passwords().verify(stored, PASSWORD)
+    assert dynamodb_calls.operations.count("UpdateItem") == 1

@@ -1,10 +1,11 @@
 """Sign-up and log-in through the v1 routes."""
 
+import base64
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
-import argon2
 import pytest
 from chalice.test import Client
 
@@ -28,7 +29,7 @@ def test_sign_up_never_echoes_the_password_or_its_hash(client: Client) -> None:
     body = {"name": name, "email": f"{name}@x.io", "password": PASSWORD}
     response = post_json(client, "/v1/user/create", body)
     assert PASSWORD not in response.body.decode()
-    assert "argon2" not in response.body.decode()
+    assert "$scrypt$" not in response.body.decode()
 
 
 def test_taken_username_is_409_naming_the_field(client: Client) -> None:
@@ -143,49 +144,52 @@ def test_ping_needs_no_token(client: Client) -> None:
     assert response.json_body == {"status": "ok"}
 
 
-def test_unknown_user_still_costs_one_argon2_verification(
+def test_unknown_user_still_costs_one_scrypt_run_at_the_services_cost(
     client: Client, owasp_passwords: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    verified: list[str] = []
-    real_verify = argon2.PasswordHasher.verify
+    runs: list[tuple[int, int, int, bytes]] = []
+    real_scrypt = hashlib.scrypt
 
-    def spy(hasher: argon2.PasswordHasher, encoded: str, password: str) -> bool:
-        verified.append(encoded)
-        return real_verify(hasher, encoded, password)
+    def spy(password: bytes, *, salt: bytes, n: int, r: int, p: int, **rest: int) -> bytes:
+        runs.append((n, r, p, salt))
+        return real_scrypt(password, salt=salt, n=n, r=r, p=p, **rest)
 
-    monkeypatch.setattr(argon2.PasswordHasher, "verify", spy)
-    post_json(client, "/v1/auth/login", credentials(unique()))
-    assert len(verified) == 1
-    assert verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    monkeypatch.setattr(hashlib, "scrypt", spy)
+    response = post_json(client, "/v1/auth/login", credentials(unique()))
+    assert response.status_code == 401
+    dummy_salt = DUMMY_HASH.split("$")[3]
+    assert runs == [(2**14, 8, 5, base64.b64decode(dummy_salt + "=" * (-len(dummy_salt) % 4)))]
 
 
 def test_the_dummy_hash_has_exactly_the_services_hash_parameters() -> None:
     real = Passwords()
-    # check_needs_rehash compares type, version, memory, time, parallelism and lengths.
-    assert not real.hasher.check_needs_rehash(DUMMY_HASH)
+    # needs_rehash compares the cost and the lengths of salt and key.
+    assert not real.needs_rehash(DUMMY_HASH)
     made = real.hash("a password of a real user")
-    assert argon2.extract_parameters(DUMMY_HASH) == argon2.extract_parameters(made)
+    assert DUMMY_HASH.split("$")[2] == made.split("$")[2] == "ln=14,r=8,p=5"
+    assert [len(part) for part in DUMMY_HASH.split("$")] == [len(part) for part in made.split("$")]
     assert not real.verify(None, "not-a-real-password-for-timing-only")
 
 
 def test_the_first_unknown_user_login_in_a_container_makes_no_hash() -> None:
     # A fresh interpreter stands for a fresh container: nothing computed or cached yet.
     script = """
-import argon2
-made = []
-real_hash = argon2.PasswordHasher.hash
-argon2.PasswordHasher.hash = lambda self, *args, **kwargs: made.append(1) or real_hash(
-    self, *args, **kwargs
-)
+import hashlib
+runs = []
+real_scrypt = hashlib.scrypt
+hashlib.scrypt = lambda *args, **kwargs: runs.append(1) or real_scrypt(*args, **kwargs)
 from chalicelib.platform.passwords import Passwords
+made = []
+real_hash = Passwords.hash
+Passwords.hash = lambda self, *args: made.append(1) or real_hash(self, *args)
 assert Passwords().verify(None, "a password") is False
-print(len(made))
+print(len(made), len(runs))
 """
     project = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "0"
+    assert result.stdout.strip() == "0 1"
 
 
 def test_a_taken_name_or_email_409_says_which_field_and_nothing_about_the_account(

@@ -154,7 +154,7 @@ def accounts() -> Accounts:
     return Accounts(
         MemoryUserStore(database),
         MemoryAccountStore(database),
-        Passwords(1, 8, 1),
+        Passwords(log2_n=4, block_size=1, parallelism=1),
         ticking_clock(),
         itertools.count(1_000).__next__,
     )

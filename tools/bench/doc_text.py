@@ -1,5 +1,12 @@
 """The prose of docs/PERFORMANCE.md: what each figure is, its floor, and how to read it."""
 
+from chalicelib.platform.passwords import BLOCK_SIZE, LOG2_N, PARALLELISM
+
+# The service's scrypt cost, as the text names it: N, r, p and the memory of one lane.
+SCRYPT_COST = (
+    f"N=2^{LOG2_N}, r={BLOCK_SIZE}, p={PARALLELISM}: {(128 * BLOCK_SIZE << LOG2_N) >> 20} MiB"
+)
+
 HEADER = """# Performance
 
 Written by `make bench` (`python -m tools.bench`); do not edit by hand.
@@ -44,10 +51,10 @@ route costs, so a memory of verified tokens cannot flatter a ratio to it; the
 second is what a stateless token check costs without one. A third floor, a
 bare route making one GetItem, is there for the routes that make one. Every
 route but one reuses one token, whose check is then a hit in the service's
-memory of verified tokens. Medians over all cycles; argon2 routes are under
-Login. The last two columns count CPU time instead (the handler's, less the
-CPU its DynamoDB calls took), which waiting for a core on a loaded machine
-does not inflate."""
+memory of verified tokens. Medians over all cycles; the routes that hash or
+check a password are under Login. The last two columns count CPU time
+instead (the handler's, less the CPU its DynamoDB calls took), which waiting
+for a core on a loaded machine does not inflate."""
 
 VERIFIED_CACHE_TEXT = """The token cache, hit and missed: the same `GET /v2/todos/{id}`, in the same
 cycles, once with the token the service has verified before (a hit: a
@@ -56,15 +63,16 @@ before and not yet seen by this container (a miss: PyJWT's full verify,
 then remembered). A client's first request to a container is a miss, and
 its later ones hit until the token expires (15 minutes for v2)."""
 
-LOGIN_TEXT = """Login is one GetItem and one argon2id verify (m=19 MiB, t=2, p=1); sign-up is
-one argon2id hash and one TransactWriteItems. Each request is timed right
-next to one bare argon2 call of the same kind with the same parameters, so a
-ratio near 1 means the password hash is the whole cost, as it should be.
-The ratio is of wall times, DynamoDB included. On a busy machine argon2's
-wall time wanders by tens of percent as the process is descheduled, so the
-last column compares CPU time instead (the handler's, less the CPU spent in
-its DynamoDB calls, against the bare argon2 call's): argon2 with one lane
-is single-threaded, so its CPU time is the time it costs on an idle core."""
+LOGIN_TEXT = f"""Login is one GetItem and one scrypt verify ({SCRYPT_COST}); sign-up is
+one scrypt hash and one TransactWriteItems. Each request is timed right
+next to one bare `hashlib.scrypt` call of the same kind, with the parameters
+read from a hash the service made, so a ratio near 1 means the password hash
+is the whole cost, as it should be. The ratio is of wall times, DynamoDB
+included. On a busy machine scrypt's wall time wanders by tens of percent as
+the process is descheduled, so the last column compares CPU time instead
+(the handler's, less the CPU spent in its DynamoDB calls, against the bare
+scrypt call's): OpenSSL runs scrypt's lanes one after another on one thread,
+so its CPU time is the time it costs on an idle core."""
 
 SCALING_TEXT = """One user's list grown to each size, then each list read several times in
 turn (medians; v2 three times as often, as it is cheap). v1 returns the whole list, so its cost
@@ -89,7 +97,7 @@ floor is a bare Chalice route doing what any such grant must: one PyJWT
 encode, and a 256-bit random token with its SHA-256. Login during back-off
 is the same route with the right password after five failed logins in a
 row: 429 with Retry-After, decided from one strongly consistent GetItem,
-with no argon2; for a username nobody has, the failures live on a counter
+with no scrypt; for a username nobody has, the failures live on a counter
 item and the answer is the same. Its floor is a bare Chalice route making
 one GetItem. Each round calls all of them and both floors, side by side
 (medians). Handler time includes the DynamoDB calls, so it is compared only
@@ -97,7 +105,7 @@ where the floor makes the same calls; own time and CPU time leave them out."""
 
 DELETION_TEXT = """`DELETE /v2/users/me` for a user at the full todo quota: every todo with
 its title claim, the account item, a refresh-token family, the login record
-and the email claim. The handler checks the password (one argon2 verify),
+and the email claim. The handler checks the password (one scrypt verify),
 marks the account in one transaction, queries the partition's keys, deletes
 them in batches of 25 (eight at a time), then deletes the login record, the
 email claim and the account in one transaction. It is timed whole, once per
@@ -161,19 +169,19 @@ HOW_TO_READ = """## How to read these figures
   those measured on one core here.
 - **DynamoDB calls** are the cost that matters on AWS (latency per round trip,
   and capacity units); they are counted, so they are exact.
-- **Login** should be argon2 plus a GetItem; a ratio well above 1 would mean
+- **Login** should be scrypt plus a GetItem; a ratio well above 1 would mean
   work around the hash.
 - **Token cache**: the ratio to the bare route includes the token check;
   a miss costs what the PyJWT floor costs, and a hit should cost far less.
 - **Refresh and back-off** are listed with their DynamoDB calls, counted
-  exactly; a login in back-off should show no argon2 cost, only its floor's.
+  exactly; a login in back-off should show no scrypt cost, only its floor's.
 - **Deleting an account** must stay well under 1.00x of the timeout.
 - **Package size** is the zip Lambda loads on a cold start; the floor is
   Chalice's own runtime in it, and the goal is 300 KB.
 - **Scaling**: v1 must read a whole list (the book's API returns it all);
   v2's ratios from 100 to 1,000 items should stay near 1."""
 
-LOAD_BOUNDS = """`make load` (`tools/load/`) runs Locust headless against `make run`'s
+LOAD_BOUNDS = f"""`make load` (`tools/load/`) runs Locust headless against `make run`'s
 server, or a private stack if none answers: concurrent users, each on a
 keep-alive connection, repeat the book's v1 walk-through and v2 CRUD until
 a fixed number of requests is sent, and every response is checked. What
@@ -189,7 +197,7 @@ bounds these numbers is the local stack, not the service:
   (`tools/moto_tweaks.py`); `make run`'s does not, so there every
   transaction gets slower as the table grows, and a table of thousands of
   items can meet the service's 2 s read timeout.
-- Passwords cost one argon2id hash or verify each (19 MiB); every session
+- Passwords cost one scrypt hash or verify each ({SCRYPT_COST}); every session
   signs up and logs in once.
 
 With a private stack, the report adds the time spent inside the handler from

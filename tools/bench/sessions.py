@@ -8,7 +8,7 @@
   returned, as a client does.
 - **Login during back-off** (the same route with a password, after five
   failed logins): 429 with Retry-After, decided from one GetItem and with no
-  argon2 at all, for a username that exists and for one nobody has. Its
+  scrypt at all, for a username that exists and for one nobody has. Its
   floor is a bare Chalice route making one GetItem.
 
 Each round calls every route and every floor once, side by side. The
