@@ -1,3 +1,9 @@
+from chalicelib.platform import start_up
+
+# Everything imported from here on lives as long as the container: the
+# collector stays off on Lambda until the first request is answered (start_up.py).
+start_up.pause_collector_on_lambda()
+
 from chalicelib.http.chalice_app import TodoApp
 from chalicelib.http.middleware import handle_request
 from chalicelib.http.pages import pages

@@ -31,6 +31,7 @@ HEAVY = {
 SCRIPT = r"""
 import gc, json, sys, types
 from app import app
+paused_after_import = not gc.isenabled()
 from chalicelib.platform.tokens import issue_token
 
 method, path, resource, params, body = json.loads(sys.argv[1])
@@ -51,6 +52,7 @@ print(json.dumps({
     "status": status,
     "modules": sorted(sys.modules),
     "jwks_client_loaded": jwks is not None and type(jwks).__name__ != "_StandIn",
+    "paused_after_import": paused_after_import,
     "collector_enabled": gc.isenabled(),
     "frozen_objects": gc.get_freeze_count(),
 }))
@@ -71,6 +73,12 @@ def cold_request(database: str, method: str, path: str, resource: str, **extra: 
         "DYNAMODB_ENDPOINT_URL": database,
         "TABLE_NAME": COLD_TABLE,
         "JWT_SECRET": TEST_SECRET,
+        # Lambda names the function; the app pauses the collector at import only there.
+        **(
+            {"AWS_LAMBDA_FUNCTION_NAME": "todo-service-cold"}
+            if extra.get("on_lambda", True)
+            else {}
+        ),
     }
     request = [method, path, resource, extra.get("params"), extra.get("body")]
     result = subprocess.run(
@@ -124,13 +132,20 @@ def test_listing_and_syncing_cold_load_their_own_modules_which_is_how_the_check_
     assert loaded_heavy(synced) == {"sync reader", "list pagers"}  # its page size is a list's
 
 
-def test_the_first_request_ends_with_the_collector_on_and_what_it_built_frozen(
+def test_start_up_runs_paused_and_the_first_request_ends_it_with_what_it_built_frozen(
     database: str,
 ) -> None:
     todo_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
     report = cold_request(
         database, "GET", f"/v2/todos/{todo_id}", "/v2/todos/{todo_id}", params={"todo_id": todo_id}
     )
+    assert report["paused_after_import"] is True
     assert report["collector_enabled"] is True
     # The modules, the app and the DynamoDB client: far more than a bare interpreter has.
     assert report["frozen_objects"] > 50_000
+
+
+def test_away_from_lambda_importing_the_app_leaves_the_collector_on(database: str) -> None:
+    report = cold_request(database, "GET", "/v1/auth/ping", "/v1/auth/ping", on_lambda=False)
+    assert report["paused_after_import"] is False
+    assert report["collector_enabled"] is True

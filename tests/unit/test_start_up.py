@@ -11,6 +11,7 @@ from chalicelib.platform import start_up
 @pytest.fixture(autouse=True)
 def fresh_container(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(start_up, "_first_claimed", False)
+    monkeypatch.setattr(start_up, "_collector_was_enabled", None)
     was_enabled = gc.isenabled()
     yield
     gc.unfreeze()
@@ -50,3 +51,20 @@ def test_a_collector_that_was_off_before_stays_off() -> None:
     with start_up.first_request_without_collector():
         pass
     assert not gc.isenabled()
+
+
+def test_a_pause_at_import_lasts_through_the_first_request_and_ends_with_it() -> None:
+    gc.enable()
+    start_up.pause_collector()
+    assert not gc.isenabled()
+    with start_up.first_request_without_collector():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_once_the_first_request_is_over_nothing_pauses_the_collector_again() -> None:
+    gc.enable()
+    with start_up.first_request_without_collector():
+        pass
+    start_up.pause_collector()
+    assert gc.isenabled()

@@ -103,6 +103,8 @@ def lambda_env(root: Path, env: dict[str, str]) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "LAMBDA_TASK_ROOT": str(root),
+        "AWS_LAMBDA_FUNCTION_NAME": "todo-service-perf",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
         "AWS_REGION": OFFLINE_AWS_ENV["AWS_DEFAULT_REGION"],
         **env,
         "APP_STAGE": "dev",

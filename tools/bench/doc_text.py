@@ -35,7 +35,7 @@ in the last line. All read the same embedded DynamoDB. Variants alternate,
 round after round, and medians are shown after a warm-up round; beside the
 ratio of medians is the median of each round's own ratio, whose variants ran
 one after another. The floor is what a bare app does: the collector runs
-as Python leaves it, where ours pauses it for its first request
+as Python leaves it, where ours pauses it for its start-up
 (`chalicelib/platform/start_up.py`). CPU time is the child's user and system time from its
 start until its first response, so the interpreter's exit is left out: on a
 loaded machine wall time also counts waiting for a core, which CPU time
