@@ -127,7 +127,7 @@ def step(what: str, count: int, unit: str) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=11, help="cold-start rounds")
+    parser.add_argument("--rounds", type=int, default=21, help="cold-start rounds")
     parser.add_argument(
         "--samples", type=int, default=40, help="warm cycles, and refresh/back-off rounds"
     )
