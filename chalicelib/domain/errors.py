@@ -1,6 +1,6 @@
 """The errors the service can answer with. Mapped to HTTP in chalicelib.problems."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class ServiceError(Exception):
@@ -11,8 +11,7 @@ class ServiceError(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     field: str
     message: str
 

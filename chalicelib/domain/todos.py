@@ -8,7 +8,7 @@ the HTTP edge chooses which to show and accept (chalicelib.http.todo_json).
 import unicodedata
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.errors import FieldError, InvalidInput
 from chalicelib.domain.lists import DEFAULT_LIST_ID
@@ -38,8 +38,7 @@ class Todo:
     completed_at: str | None = None
 
 
-@dataclass(frozen=True)
-class TodoCreate:
+class TodoCreate(NamedTuple):
     """A new todo as a client asks for it."""
 
     title: str
@@ -71,8 +70,7 @@ class Clear:
 CLEAR = Clear()
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(NamedTuple):
     """What a write requires of the stored todo, beyond existing.
 
     `title`: it still has this title (v1 addresses todos by title).

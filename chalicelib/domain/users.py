@@ -1,7 +1,7 @@
 """Sign-up rules for usernames, emails and passwords."""
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.domain.errors import FieldError, InvalidInput
 
@@ -49,8 +49,7 @@ INVISIBLE = "must not contain invisible characters (fillers, variation selectors
 _MAX_FOLDS = 4
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     """Who a request comes from: the user its access token names, and when it was
     issued, in milliseconds since the epoch."""
 
@@ -58,23 +57,20 @@ class Caller:
     token_issued_ms: int
 
 
-@dataclass(frozen=True)
-class User:
+class User(NamedTuple):
     id: str
     username: str
     email: str
     created_at: str
 
 
-@dataclass(frozen=True)
-class SignUp:
+class SignUp(NamedTuple):
     username: str
     email: str
     password: str
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     """What a log-in gives: a username and a password, as typed."""
 
     username: str

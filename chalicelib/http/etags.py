@@ -8,7 +8,7 @@ DynamoDB refuses an IN with more than 100 of them.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.domain.errors import MalformedRequest
 
@@ -26,14 +26,12 @@ _ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([^\x00-\x20"\x7f]*)")?[ \t]*(,|\Z)')
 _VERSION = re.compile(r"[1-9][0-9]{0,17}")
 
 
-@dataclass(frozen=True)
-class EntityTag:
+class EntityTag(NamedTuple):
     opaque: str
     weak: bool
 
 
-@dataclass(frozen=True)
-class Precondition:
+class Precondition(NamedTuple):
     """A parsed If-Match or If-None-Match: any current entity (`*`), or these tags."""
 
     any_entity: bool

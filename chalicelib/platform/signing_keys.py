@@ -11,14 +11,13 @@ themselves, so no value signed for one purpose can pass for the other.
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _KEY_ID_LABEL = b"todo-service key id|"
 _CURSOR_LABEL = b"todo-service cursor key"
 
 
-@dataclass(frozen=True)
-class SigningKey:
+class SigningKey(NamedTuple):
     kid: str
     secret: bytes
 
@@ -27,8 +26,7 @@ class SigningKey:
         return cls(hashlib.sha256(_KEY_ID_LABEL + secret).hexdigest()[:16], secret)
 
 
-@dataclass(frozen=True)
-class SigningKeys:
+class SigningKeys(NamedTuple):
     current: SigningKey
     previous: SigningKey | None = None
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from chalicelib.platform.jwt_import import import_jwt
 from chalicelib.platform.signing_keys import SigningKey, SigningKeys
@@ -67,8 +67,7 @@ def issue_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers=headers)
 
 
-@dataclass(frozen=True)
-class VerifiedToken:
+class VerifiedToken(NamedTuple):
     subject: str
     issued_ms: int  # from `iat_ms`, or `iat` for tokens from before it
     expires_at: int

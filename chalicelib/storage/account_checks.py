@@ -16,8 +16,7 @@ forward (a deleted account has no item at all). So a token whose sessions
 have ended can still read until it expires, but never write.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.errors import QuotaExceeded, SessionEnded
 from chalicelib.domain.users import Caller
@@ -36,8 +35,7 @@ class SeqTaken(Exception):
         self.last = last
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """What a write adds to one of the account's counts, and that count's quota."""
 
     counter: str  # "todos" or "lists"

@@ -20,7 +20,7 @@ of the containers say.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.storage.dynamo import Item, Table, n, s
 from chalicelib.storage.user_keys import EXPIRES_AT, partition
@@ -34,8 +34,7 @@ MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 TODO, LIST = "todo", "list"
 
 
-@dataclass(frozen=True)
-class Moved:
+class Moved(NamedTuple):
     """A todo's place (its whole status_sk) before a move, and its move before that (0: none)."""
 
     place: str
@@ -85,8 +84,7 @@ def record_items(table: str, user_id: str, seq: int, change: Change) -> dict[str
     return items
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """A change record as read back."""
 
     seq: int

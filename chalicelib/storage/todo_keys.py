@@ -22,8 +22,7 @@ items, reads and update expressions are all derived from it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.due import due_sort_key
 from chalicelib.domain.errors import NotFound, PreconditionFailed
@@ -43,8 +42,7 @@ _REQUIRED = object()
 _OWN_ID = object()  # a position not stored is the todo's id
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One attribute of a stored todo: the Todo field it holds, and how to convert it.
 
     `default` is what a todo stored before the field existed reads as; a

@@ -7,8 +7,8 @@ them together. Every write is one transaction. Nothing above this module
 sees DynamoDB's shapes.
 """
 
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import fields, replace
+from typing import Any, NamedTuple
 
 from chalicelib.domain.errors import Conflict, NotFound, PreconditionFailed, Unavailable
 from chalicelib.domain.lists import DEFAULT_LIST_ID
@@ -43,8 +43,7 @@ CLEAR_BATCH = 90  # DONE todos one clear-completed request deletes, in one trans
 _LIST_FIELDS = ("list_id", "position", "updated_at", "version")
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """A todo as the by_status index holds it: its place in its list, and its item."""
 
     place: str
