@@ -49,6 +49,9 @@ def pause_collector() -> None:
 
 @contextmanager
 def first_request_without_collector() -> Iterator[None]:
+    if _first_claimed:  # every request but a process's first: no lock to take
+        yield
+        return
     pause_collector()  # if app.py has not
     if not _claim_first():
         yield
