@@ -20,7 +20,7 @@ from chalicelib.platform.signing_keys import SigningKeys
 from chalicelib.storage.changes import HORIZON_DAYS
 from tests.http.conftest import STACK_ENV
 from tests.http.test_v2_resources_over_http import assert_problem
-from tests.support.api import bearer
+from tests.support.api import bearer, every_item
 from tests.support.sync_replica import SyncReplica
 
 if TYPE_CHECKING:
@@ -64,14 +64,7 @@ class User:
 
     def listing(self, query: str = "", limit: int = 100) -> list[dict]:
         """Every todo a listing gives, page after page."""
-        todos, cursor = [], ""
-        while True:
-            reply = self.call("GET", f"/v2/todos?limit={limit}{query}{cursor}")
-            assert reply.status == 200, reply.body
-            todos += reply.body["items"]
-            if reply.body["next_cursor"] is None:
-                return todos
-            cursor = f"&cursor={reply.body['next_cursor']}"
+        return every_item(self.send, self.token, f"/v2/todos?limit={limit}{query}")
 
     def titles(self, query: str = "", limit: int = 100) -> list[str]:
         return [todo["title"] for todo in self.listing(query, limit)]

@@ -18,7 +18,7 @@ import pytest
 from chalicelib.domain.ids import new_todo_id
 from chalicelib.storage.dynamo import key_digest
 from tests.realdb.conftest import Handler
-from tests.support.api import bearer
+from tests.support.api import bearer, every_item
 
 # title -> status, in creation order
 LEGACY = {"a": "PENDING", "b": "PENDING", "c": "DONE", "d": "PENDING", "e": "DONE", "f": "PENDING"}
@@ -38,14 +38,8 @@ class LegacyUser:
         return self.handler(method, path, body, {"token": self.token})
 
     def titles(self, query: str = "", limit: int = 2) -> list[str]:
-        titles, cursor = [], ""
-        while True:
-            reply = self.v2("GET", f"/v2/todos?limit={limit}{query}{cursor}")
-            assert reply.status == 200, reply.body
-            titles += [todo["title"] for todo in reply.body["items"]]
-            if reply.body["next_cursor"] is None:
-                return titles
-            cursor = f"&cursor={reply.body['next_cursor']}"
+        listed = every_item(self.handler, self.token, f"/v2/todos?limit={limit}{query}")
+        return [todo["title"] for todo in listed]
 
 
 def user_id_of(token: str) -> str:

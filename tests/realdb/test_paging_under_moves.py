@@ -14,21 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.realdb.conftest import Handler
-from tests.support.api import bearer
+from tests.support.api import bearer, every_item
 
 TODOS = 30
 MOVERS = 2
 
 
 def page_through(handler: Handler, token: str, limit: int, query: str = "") -> list[str]:
-    ids, cursor = [], ""
-    while True:
-        reply = handler("GET", f"/v2/todos?limit={limit}{query}{cursor}", headers=bearer(token))
-        assert reply.status == 200, reply.body
-        ids += [todo["id"] for todo in reply.body["items"]]
-        if reply.body["next_cursor"] is None:
-            return ids
-        cursor = f"&cursor={reply.body['next_cursor']}"
+    return [todo["id"] for todo in every_item(handler, token, f"/v2/todos?limit={limit}{query}")]
 
 
 @pytest.mark.parametrize(("seed", "query"), [(0, ""), (1, ""), (2, "&status=PENDING")])

@@ -15,7 +15,7 @@ import jwt
 from chalicelib.domain.positions import ALPHABET, MAX_LENGTH
 from chalicelib.storage.todo_store import CLEAR_BATCH, REBALANCE_REACH
 from tests.realdb.conftest import Handler
-from tests.support.api import bearer
+from tests.support.api import bearer, every_item
 from tests.support.sync_replica import SyncReplica
 
 BATCH_GET_KEYS = 100
@@ -40,14 +40,7 @@ class Client(SyncReplica):
         return made
 
     def listing(self, query: str = "", limit: int = 100) -> list[dict]:
-        todos, cursor = [], ""
-        while True:
-            reply = self.call("GET", f"/v2/todos?limit={limit}{query}{cursor}")
-            assert reply.status == 200, reply.body
-            todos += reply.body["items"]
-            if reply.body["next_cursor"] is None:
-                return todos
-            cursor = f"&cursor={reply.body['next_cursor']}"
+        return every_item(self.send, self.token, f"/v2/todos?limit={limit}{query}")
 
     def assert_replica_in_step(self) -> None:
         lists, todos = self.server_state()

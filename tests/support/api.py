@@ -42,6 +42,19 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def every_item(send: Send, token: str, path: str) -> list[dict]:
+    """Every item a v2 listing gives, following `next_cursor` to the last page. `path`
+    carries its query string (a limit at least); every page must answer 200."""
+    items, cursor = [], ""
+    while True:
+        reply = send("GET", f"{path}{cursor}", None, bearer(token))
+        assert reply.status == 200, reply.body
+        items += reply.body["items"]
+        if reply.body["next_cursor"] is None:
+            return items
+        cursor = f"&cursor={reply.body['next_cursor']}"
+
+
 def v1_account(name: str, /, **overrides: str) -> dict[str, str]:
     """A v1 sign-up body."""
     return {"name": name, "email": f"{name}@example.com", "password": PASSWORD, **overrides}

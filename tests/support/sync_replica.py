@@ -3,7 +3,7 @@ what the sync tests replay and then compare with what the server lists."""
 
 from collections.abc import Callable
 
-from tests.support.api import bearer
+from tests.support.api import bearer, every_item
 from tests.support.client import Send
 
 
@@ -42,13 +42,8 @@ class SyncReplica:
         lists = {todo_list["id"]: todo_list for todo_list in self._read("/v2/lists")["items"]}
         todos = {}
         for list_id in lists:
-            cursor = ""
-            while True:
-                page = self._read(f"/v2/todos?list_id={list_id}&limit=100{cursor}")
-                todos.update({todo["id"]: todo for todo in page["items"]})
-                if page["next_cursor"] is None:
-                    break
-                cursor = f"&cursor={page['next_cursor']}"
+            listed = every_item(self.send, self.token, f"/v2/todos?list_id={list_id}&limit=100")
+            todos.update({todo["id"]: todo for todo in listed})
         return lists, todos
 
     def _read(self, path: str) -> dict:
